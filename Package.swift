@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Switchboard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "switchboard", targets: ["switchboard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        .target(name: "GraphModel", swiftSettings: strict),
+        .target(name: "CallEngine", dependencies: ["GraphModel"], swiftSettings: strict),
+        .target(name: "CallStore", dependencies: ["GraphModel"], swiftSettings: strict),
+        .target(name: "CallStoreSQLite", dependencies: [
+            "CallStore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "World", dependencies: ["GraphModel", "CallEngine"], swiftSettings: strict),
+        .target(name: "Webhooks", dependencies: [
+            "GraphModel", "CallStore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .target(name: "CallRuntime", dependencies: [
+            "GraphModel", "CallEngine", "CallStore", "World",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        .target(name: "GraphServer", dependencies: [
+            "GraphModel", "CallEngine", "CallStore", "CallRuntime", "Webhooks", "World",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "switchboard", dependencies: [
+            "GraphModel", "CallEngine", "CallStore", "CallStoreSQLite", "CallRuntime", "Webhooks", "World", "GraphServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+        .target(name: "SwitchboardTesting", dependencies: [
+            "GraphModel", "CallEngine", "CallStore", "CallRuntime", "Webhooks", "World", "GraphServer",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+        ], swiftSettings: strict),
+        .testTarget(name: "GraphModelTests", dependencies: ["GraphModel"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "CallEngineTests", dependencies: ["CallEngine", "GraphModel"], swiftSettings: strict),
+        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallStoreSQLite", "CallEngine", "GraphModel"], swiftSettings: strict),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "CallStore", "SwitchboardTesting"], swiftSettings: strict),
+        .testTarget(name: "GraphServerTests", dependencies: [
+            "GraphServer", "SwitchboardTesting", "CallStore", "CallStoreSQLite", "CallRuntime", "Webhooks", "World", "GraphModel",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+        ], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

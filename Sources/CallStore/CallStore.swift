@@ -1,0 +1,42 @@
+/// Where calls and their undelivered notifications live.
+///
+/// Every backend (in memory, SQLite, PostgreSQL) passes the same conformance suite. The one
+/// rule that matters most: ``commit(_:)`` writes a call's new state and the notifications
+/// it caused in one transaction, so an acknowledged change is never without its
+/// notifications, nor the other way round.
+public protocol CallStore: Sendable {
+    /// Applies `change` atomically and returns the outbox entries it created, with their
+    /// sequence numbers, in the order given.
+    func commit(_ change: CallChange) async throws -> [Delivery]
+
+    /// The call with this id, if it is stored.
+    func call(id: String) async throws -> CallRecord?
+
+    /// Every stored call (for rebuilding timers after a restart).
+    func allCalls() async throws -> [CallRecord]
+
+    /// Pending deliveries in sequence order, at most `limit`, after `sequence` `after`.
+    func pendingDeliveries(after: Int64, limit: Int) async throws -> [Delivery]
+
+    /// Dead-lettered deliveries in sequence order, at most `limit`.
+    func deadDeliveries(limit: Int) async throws -> [Delivery]
+
+    /// Removes a delivery that reached its receiver.
+    func markDelivered(sequence: Int64) async throws
+
+    /// Records a failed attempt: the new attempt count, when to try again, and the error;
+    /// `dead` moves it to the dead letters.
+    func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool) async throws
+
+    /// A stored setting (signing keys and the like).
+    func setting(_ name: String) async throws -> String?
+
+    /// Stores a setting; the first value written wins when two race, and is returned.
+    func initializeSetting(_ name: String, value: String) async throws -> String
+}
+
+/// Errors a store reports.
+public enum CallStoreError: Error, Sendable, Hashable {
+    /// The backend failed; the message is for logs, never for the wire.
+    case backend(String)
+}

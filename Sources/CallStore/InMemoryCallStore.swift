@@ -1,0 +1,58 @@
+/// A store that keeps everything in memory: the default for tests and `--store memory`.
+public actor InMemoryCallStore: CallStore {
+    private var calls: [String: CallRecord] = [:]
+    private var outbox: [Int64: Delivery] = [:]
+    private var lastSequence: Int64 = 0
+    private var settings: [String: String] = [:]
+
+    public init() {}
+
+    public func commit(_ change: CallChange) async throws -> [Delivery] {
+        for record in change.upserts { calls[record.id] = record }
+        for id in change.removals { calls[id] = nil }
+        return change.deliveries.map { new in
+            lastSequence += 1
+            let delivery = Delivery(
+                sequence: lastSequence, callId: new.callId, appId: new.appId, tenantId: new.tenantId,
+                url: new.url, body: new.body
+            )
+            outbox[lastSequence] = delivery
+            return delivery
+        }
+    }
+
+    public func call(id: String) async throws -> CallRecord? { calls[id] }
+
+    public func allCalls() async throws -> [CallRecord] {
+        calls.values.sorted { $0.id < $1.id }
+    }
+
+    public func pendingDeliveries(after: Int64, limit: Int) async throws -> [Delivery] {
+        Array(outbox.values.filter { $0.status == .pending && $0.sequence > after }.sorted { $0.sequence < $1.sequence }.prefix(limit))
+    }
+
+    public func deadDeliveries(limit: Int) async throws -> [Delivery] {
+        Array(outbox.values.filter { $0.status == .dead }.sorted { $0.sequence < $1.sequence }.prefix(limit))
+    }
+
+    public func markDelivered(sequence: Int64) async throws {
+        outbox[sequence] = nil
+    }
+
+    public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool) async throws {
+        guard var delivery = outbox[sequence] else { return }
+        delivery.attempts = attempts
+        delivery.notBefore = notBefore
+        delivery.lastError = error
+        delivery.status = dead ? .dead : .pending
+        outbox[sequence] = delivery
+    }
+
+    public func setting(_ name: String) async throws -> String? { settings[name] }
+
+    public func initializeSetting(_ name: String, value: String) async throws -> String {
+        if let existing = settings[name] { return existing }
+        settings[name] = value
+        return value
+    }
+}

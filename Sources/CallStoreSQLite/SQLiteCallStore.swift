@@ -1,0 +1,147 @@
+import CallStore
+import Logging
+import SQLiteNIO
+
+/// The embedded default store: one SQLite file (or an in-memory database), bundled SQLite,
+/// nothing to install.
+///
+/// One connection serialises all access; every ``commit(_:)`` is one transaction. The
+/// database runs in WAL mode with `synchronous=NORMAL`: a committed change survives the
+/// process being killed (the WAL is in the OS's hands), which is the guarantee Switchboard
+/// gives; it may not survive a power cut.
+public actor SQLiteCallStore: CallStore {
+    private let connection: SQLiteConnection
+
+    /// Opens (creating if needed) the database at `path`, or an in-memory one for `nil`,
+    /// and brings its schema up to date.
+    public static func open(path: String?, logger: Logger = Logger(label: "switchboard.sqlite")) async throws -> SQLiteCallStore {
+        let connection = try await SQLiteConnection.open(storage: path.map { .file(path: $0) } ?? .memory, logger: logger)
+        do {
+            _ = try await connection.query("PRAGMA journal_mode=WAL")
+            _ = try await connection.query("PRAGMA synchronous=NORMAL")
+            try await SQLiteMigrations.apply(on: connection)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        return SQLiteCallStore(connection: connection)
+    }
+
+    private init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    /// Closes the database.
+    public func close() async throws {
+        try await connection.close()
+    }
+
+    public func commit(_ change: CallChange) async throws -> [Delivery] {
+        _ = try await connection.query("BEGIN IMMEDIATE")
+        do {
+            for record in change.upserts {
+                _ = try await connection.query(
+                    "INSERT INTO calls (id, app_id, tenant_id, state) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT(id) DO UPDATE SET app_id = excluded.app_id, tenant_id = excluded.tenant_id, state = excluded.state",
+                    [.text(record.id), .text(record.appId), .text(record.tenantId), .blob(ByteBuffer(bytes: record.state))]
+                )
+            }
+            for id in change.removals {
+                _ = try await connection.query("DELETE FROM calls WHERE id = ?", [.text(id)])
+            }
+            var created: [Delivery] = []
+            for new in change.deliveries {
+                let rows = try await connection.query(
+                    "INSERT INTO outbox (call_id, app_id, tenant_id, url, body) VALUES (?, ?, ?, ?, ?) RETURNING sequence",
+                    [.text(new.callId), .text(new.appId), .text(new.tenantId), .text(new.url), .blob(ByteBuffer(bytes: new.body))]
+                )
+                guard let sequence = rows.first?.column("sequence")?.integer else {
+                    throw CallStoreError.backend("outbox insert returned no sequence")
+                }
+                created.append(Delivery(
+                    sequence: Int64(sequence), callId: new.callId, appId: new.appId, tenantId: new.tenantId,
+                    url: new.url, body: new.body
+                ))
+            }
+            _ = try await connection.query("COMMIT")
+            return created
+        } catch {
+            _ = try? await connection.query("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func call(id: String) async throws -> CallRecord? {
+        try await connection.query("SELECT id, app_id, tenant_id, state FROM calls WHERE id = ?", [.text(id)])
+            .first.map(Self.callRecord)
+    }
+
+    public func allCalls() async throws -> [CallRecord] {
+        try await connection.query("SELECT id, app_id, tenant_id, state FROM calls ORDER BY id").map(Self.callRecord)
+    }
+
+    public func pendingDeliveries(after: Int64, limit: Int) async throws -> [Delivery] {
+        try await connection.query(
+            "SELECT * FROM outbox WHERE status = 'pending' AND sequence > ? ORDER BY sequence LIMIT ?",
+            [.integer(Int(after)), .integer(limit)]
+        ).map(Self.delivery)
+    }
+
+    public func deadDeliveries(limit: Int) async throws -> [Delivery] {
+        try await connection.query(
+            "SELECT * FROM outbox WHERE status = 'dead' ORDER BY sequence LIMIT ?", [.integer(limit)]
+        ).map(Self.delivery)
+    }
+
+    public func markDelivered(sequence: Int64) async throws {
+        _ = try await connection.query("DELETE FROM outbox WHERE sequence = ?", [.integer(Int(sequence))])
+    }
+
+    public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool) async throws {
+        _ = try await connection.query(
+            "UPDATE outbox SET attempts = ?, not_before = ?, last_error = ?, status = ? WHERE sequence = ?",
+            [.integer(attempts), .integer(Int(notBefore)), .text(error), .text(dead ? "dead" : "pending"), .integer(Int(sequence))]
+        )
+    }
+
+    public func setting(_ name: String) async throws -> String? {
+        try await connection.query("SELECT value FROM settings WHERE name = ?", [.text(name)]).first?.column("value")?.string
+    }
+
+    public func initializeSetting(_ name: String, value: String) async throws -> String {
+        _ = try await connection.query("INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)", [.text(name), .text(value)])
+        return try await setting(name) ?? value
+    }
+
+    private static func callRecord(_ row: SQLiteRow) -> CallRecord {
+        CallRecord(
+            id: row.column("id")?.string ?? "",
+            appId: row.column("app_id")?.string ?? "",
+            tenantId: row.column("tenant_id")?.string ?? "",
+            state: bytes(row.column("state"))
+        )
+    }
+
+    private static func delivery(_ row: SQLiteRow) -> Delivery {
+        Delivery(
+            sequence: Int64(row.column("sequence")?.integer ?? 0),
+            callId: row.column("call_id")?.string ?? "",
+            appId: row.column("app_id")?.string ?? "",
+            tenantId: row.column("tenant_id")?.string ?? "",
+            url: row.column("url")?.string ?? "",
+            body: bytes(row.column("body")),
+            attempts: row.column("attempts")?.integer ?? 0,
+            notBefore: Int64(row.column("not_before")?.integer ?? 0),
+            status: Delivery.Status(rawValue: row.column("status")?.string ?? "") ?? .pending,
+            lastError: row.column("last_error")?.string
+        )
+    }
+
+    private static func bytes(_ data: SQLiteData?) -> [UInt8] {
+        switch data {
+        case .blob(let buffer)?: Array(buffer.readableBytesView)
+        case .text(let text)?: Array(text.utf8)
+        default: []
+        }
+    }
+}

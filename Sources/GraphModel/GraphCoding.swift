@@ -1,0 +1,129 @@
+/// Which properties a value is written with.
+///
+/// Graph's v1.0 endpoint answers with v1.0 schema properties only; beta also carries the
+/// beta-only properties and the open-type properties a client sent.
+public enum GraphWireProfile: String, Codable, Sendable, Hashable {
+    /// Only properties of the v1.0 metadata (plus instance annotations such as `@odata.type`).
+    case v1
+    /// v1.0 and beta properties, and every open-type property kept from input.
+    case beta
+}
+
+extension CodingUserInfoKey {
+    /// The ``GraphWireProfile`` an encoder writes with; absent means `.beta` (lossless).
+    public static let graphWireProfile = CodingUserInfoKey(rawValue: "switchboard.graphWireProfile")!
+}
+
+/// A coding key made from any string: Graph objects are read and written property by property.
+public struct GraphKey: CodingKey, Hashable, Sendable {
+    public var stringValue: String
+    public var intValue: Int? { nil }
+    public init(_ string: String) { stringValue = string }
+    public init?(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { nil }
+}
+
+/// The `@odata.type` annotation key.
+public let odataTypeKey = "@odata.type"
+
+/// Reads a JSON object property by property and keeps what it did not read.
+public struct GraphObjectReader {
+    let container: KeyedDecodingContainer<GraphKey>
+    private(set) var consumed: Set<String> = [odataTypeKey]
+
+    public init(_ decoder: any Decoder) throws {
+        container = try decoder.container(keyedBy: GraphKey.self)
+    }
+
+    /// The `@odata.type` the object names, if any.
+    public var odataType: String? {
+        (try? container.decodeIfPresent(String.self, forKey: GraphKey(odataTypeKey))) ?? nil
+    }
+
+    /// Whether the object has `key` at all (null included).
+    public func has(_ key: String) -> Bool { container.contains(GraphKey(key)) }
+
+    /// The value of `key`; `nil` when absent or null. A value of the wrong type throws.
+    public mutating func read<T: Decodable>(_ key: String, as type: T.Type = T.self) throws -> T? {
+        consumed.insert(key)
+        return try container.decodeIfPresent(T.self, forKey: GraphKey(key))
+    }
+
+    /// Reads `key`, or the legacy spelling `alias` when `key` is absent.
+    public mutating func read<T: Decodable>(_ key: String, alias: String, as type: T.Type = T.self) throws -> T? {
+        if let value: T = try read(key) { return value }
+        return try read(alias)
+    }
+
+    /// Every property not read, as open-type data.
+    public func remaining() throws -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        for key in container.allKeys where !consumed.contains(key.stringValue) {
+            result[key.stringValue] = try container.decode(JSONValue.self, forKey: key)
+        }
+        return result
+    }
+}
+
+/// Writes a JSON object property by property, honouring the encoder's ``GraphWireProfile``.
+public struct GraphObjectWriter {
+    var container: KeyedEncodingContainer<GraphKey>
+    public let profile: GraphWireProfile
+
+    public init(_ encoder: any Encoder, odataType: String?) throws {
+        container = encoder.container(keyedBy: GraphKey.self)
+        profile = encoder.userInfo[.graphWireProfile] as? GraphWireProfile ?? .beta
+        if let odataType { try container.encode(odataType, forKey: GraphKey(odataTypeKey)) }
+    }
+
+    /// Writes a v1.0 property; `nil` is omitted.
+    public mutating func write<T: Encodable>(_ value: T?, _ key: String) throws {
+        guard let value else { return }
+        try container.encode(value, forKey: GraphKey(key))
+    }
+
+    /// Writes a beta-only property: omitted on the v1.0 profile.
+    public mutating func writeBeta<T: Encodable>(_ value: T?, _ key: String) throws {
+        guard profile == .beta else { return }
+        try write(value, key)
+    }
+
+    /// Writes open-type data: instance annotations (`@...`) always, other properties only
+    /// on the beta profile.
+    public mutating func finish(_ additionalData: [String: JSONValue]) throws {
+        for key in additionalData.keys.sorted() where profile == .beta || key.hasPrefix("@") {
+            try container.encode(additionalData[key]!, forKey: GraphKey(key))
+        }
+    }
+}
+
+/// A Graph object read and written by property name, keeping open-type properties.
+public protocol GraphObject: Codable, Sendable, Hashable {
+    /// The `@odata.type` written for this value.
+    var odataTypeName: String? { get }
+    /// Properties outside the model (open types) and instance annotations.
+    var additionalData: [String: JSONValue] { get set }
+    /// Reads the typed properties; the rest becomes ``additionalData``.
+    init(reading reader: inout GraphObjectReader) throws
+    /// Writes the typed properties.
+    func write(to writer: inout GraphObjectWriter) throws
+}
+
+extension GraphObject {
+    public init(from decoder: any Decoder) throws {
+        var reader = try GraphObjectReader(decoder)
+        try self.init(reading: &reader)
+        additionalData = try reader.remaining()
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var writer = try GraphObjectWriter(encoder, odataType: odataTypeName)
+        try write(to: &writer)
+        try writer.finish(additionalData)
+    }
+}
+
+/// The error a reader throws for a value of the right JSON type but an unacceptable content.
+func invalidValue(_ reader: GraphObjectReader, _ key: String, _ message: String) -> DecodingError {
+    DecodingError.dataCorrupted(.init(codingPath: reader.container.codingPath + [GraphKey(key)], debugDescription: message))
+}

@@ -1,0 +1,80 @@
+/// `microsoft.graph.identitySet` and `microsoft.graph.communicationsIdentitySet`.
+///
+/// A set that carries any communications-only identity (phone, application instance, guest,
+/// encrypted, …) is written as `communicationsIdentitySet`, whatever it was read as: Graph's
+/// own examples put those keys on a plain `identitySet` as open properties.
+public struct IdentitySet: GraphObject {
+    public var application: Identity?
+    public var device: Identity?
+    public var user: Identity?
+    public var applicationInstance: Identity?
+    public var assertedIdentity: Identity?
+    public var azureCommunicationServicesUser: Identity?
+    public var encrypted: Identity?
+    public var endpointType: EndpointType?
+    public var guest: Identity?
+    public var onPremises: Identity?
+    public var phone: Identity?
+    /// Whether the input named `communicationsIdentitySet`.
+    public var declaredCommunications = false
+    public var additionalData: [String: JSONValue] = [:]
+
+    public init(application: Identity? = nil, user: Identity? = nil, phone: Identity? = nil, applicationInstance: Identity? = nil) {
+        self.application = application
+        self.user = user
+        self.phone = phone
+        self.applicationInstance = applicationInstance
+    }
+
+    /// Whether this set is a `communicationsIdentitySet` on the wire.
+    public var isCommunications: Bool {
+        declaredCommunications || applicationInstance != nil || assertedIdentity != nil
+            || azureCommunicationServicesUser != nil || encrypted != nil || endpointType != nil
+            || guest != nil || onPremises != nil || phone != nil
+    }
+
+    public var odataTypeName: String? {
+        isCommunications ? "#microsoft.graph.communicationsIdentitySet" : "#microsoft.graph.identitySet"
+    }
+
+    public init(reading r: inout GraphObjectReader) throws {
+        if let type = r.odataType {
+            switch type.graphTypeName {
+            case "identitySet": declaredCommunications = false
+            case "communicationsIdentitySet": declaredCommunications = true
+            default: throw invalidValue(r, odataTypeKey, "'\(type)' is not an identitySet type.")
+            }
+        }
+        application = try r.read("application")
+        device = try r.read("device")
+        user = try r.read("user")
+        applicationInstance = try r.read("applicationInstance")
+        assertedIdentity = try r.read("assertedIdentity")
+        azureCommunicationServicesUser = try r.read("azureCommunicationServicesUser")
+        encrypted = try r.read("encrypted")
+        endpointType = try r.read("endpointType")
+        guest = try r.read("guest")
+        onPremises = try r.read("onPremises")
+        phone = try r.read("phone")
+    }
+
+    public func write(to w: inout GraphObjectWriter) throws {
+        try w.write(application, "application")
+        try w.write(device, "device")
+        try w.write(user, "user")
+        try w.write(applicationInstance, "applicationInstance")
+        try w.write(assertedIdentity, "assertedIdentity")
+        try w.write(azureCommunicationServicesUser, "azureCommunicationServicesUser")
+        try w.write(encrypted, "encrypted")
+        try w.write(endpointType, "endpointType")
+        try w.write(guest, "guest")
+        try w.write(onPremises, "onPremises")
+        try w.write(phone, "phone")
+    }
+
+    /// Every identity the set holds, in a fixed order.
+    public var identities: [Identity] {
+        [application, applicationInstance, user, phone, guest, device, onPremises, encrypted, azureCommunicationServicesUser]
+            .compactMap { $0 }
+    }
+}

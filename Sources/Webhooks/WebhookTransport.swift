@@ -1,0 +1,30 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// How a notification leaves the building: one HTTP POST.
+public protocol WebhookTransport: Sendable {
+    /// POSTs `body` to `url` and returns the response status; throws when no response came.
+    func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Int
+}
+
+/// The production transport, on async-http-client.
+public struct HTTPClientWebhookTransport: WebhookTransport {
+    private let client: HTTPClient
+
+    public init(client: HTTPClient = .shared) {
+        self.client = client
+    }
+
+    public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Int {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let (seconds, attoseconds) = timeout.components
+        let response = try await client.execute(request, timeout: .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+        // Drain (bounded) so the connection can be reused.
+        _ = try? await response.body.collect(upTo: 1 << 20)
+        return Int(response.status.code)
+    }
+}

@@ -1,0 +1,169 @@
+import CallEngine
+import GraphModel
+
+/// The simulated far end: tenants, applications, users, phone numbers, application
+/// instances and meetings, and how each behaves when called.
+public struct World: Sendable {
+    public var tenants: [WorldTenant]
+    public var applications: [WorldApplication]
+    public var users: [WorldUser]
+    public var phoneNumbers: [WorldPhoneNumber]
+    public var applicationInstances: [WorldApplicationInstance]
+    public var meetings: [WorldMeeting]
+    /// How long a simulated user rings before answering, unless the user says otherwise.
+    public var defaultRingTime: Duration
+
+    public init(
+        tenants: [WorldTenant] = [], applications: [WorldApplication] = [], users: [WorldUser] = [],
+        phoneNumbers: [WorldPhoneNumber] = [], applicationInstances: [WorldApplicationInstance] = [],
+        meetings: [WorldMeeting] = [], defaultRingTime: Duration = .seconds(1)
+    ) {
+        self.tenants = tenants
+        self.applications = applications
+        self.users = users
+        self.phoneNumbers = phoneNumbers
+        self.applicationInstances = applicationInstances
+        self.meetings = meetings
+        self.defaultRingTime = defaultRingTime
+    }
+
+    /// The tenant with this id (ids compare case-insensitively, as GUIDs do).
+    public func tenant(id: String) -> WorldTenant? {
+        tenants.first { $0.id.lowercased() == id.lowercased() }
+    }
+
+    /// The application with this client id.
+    public func application(id: String) -> WorldApplication? {
+        applications.first { $0.id.lowercased() == id.lowercased() }
+    }
+
+    /// The user with this object id.
+    public func user(id: String) -> WorldUser? {
+        users.first { $0.id.lowercased() == id.lowercased() }
+    }
+
+    /// The phone number, compared digits-only.
+    public func phoneNumber(_ number: String) -> WorldPhoneNumber? {
+        let digits = number.filter(\.isNumber)
+        return phoneNumbers.first { $0.number.filter(\.isNumber) == digits }
+    }
+
+    /// The application instance with this object id.
+    public func applicationInstance(id: String) -> WorldApplicationInstance? {
+        applicationInstances.first { $0.id.lowercased() == id.lowercased() }
+    }
+
+    /// How the far end named by `target` behaves when called, and who it is.
+    public func resolve(_ target: IdentitySet) -> FarEnd {
+        if let userId = target.user?.id {
+            guard let user = user(id: userId) else {
+                return FarEnd(identity: target, behaviour: .noEndpoints)
+            }
+            var identity = target
+            if identity.user?.displayName == nil { identity.user?.displayName = user.displayName }
+            return FarEnd(identity: identity, behaviour: user.behaviour ?? .answer(ringFor: defaultRingTime))
+        }
+        if let number = target.phone?.id {
+            guard let phone = phoneNumber(number) else {
+                return FarEnd(identity: target, behaviour: .noEndpoints)
+            }
+            return FarEnd(identity: target, behaviour: phone.behaviour ?? .answer(ringFor: defaultRingTime))
+        }
+        return FarEnd(identity: target, behaviour: .noEndpoints)
+    }
+
+    /// A resolved far end.
+    public struct FarEnd: Sendable, Hashable {
+        public var identity: IdentitySet
+        public var behaviour: FarEndBehaviour
+    }
+}
+
+/// An Entra ID tenant.
+public struct WorldTenant: Sendable, Hashable {
+    public var id: String
+    public var displayName: String
+
+    public init(id: String, displayName: String) {
+        self.id = id
+        self.displayName = displayName
+    }
+}
+
+/// A registered calling bot: its client credentials and granted application permissions.
+public struct WorldApplication: Sendable, Hashable {
+    public var id: String
+    public var tenantId: String
+    public var displayName: String
+    public var clientSecret: String
+    public var permissions: [String]
+
+    public init(id: String, tenantId: String, displayName: String, clientSecret: String, permissions: [String]) {
+        self.id = id
+        self.tenantId = tenantId
+        self.displayName = displayName
+        self.clientSecret = clientSecret
+        self.permissions = permissions
+    }
+}
+
+/// A Teams user.
+public struct WorldUser: Sendable, Hashable {
+    public var id: String
+    public var tenantId: String
+    public var displayName: String
+    /// `nil`: ring for the world's default ring time, then answer.
+    public var behaviour: FarEndBehaviour?
+
+    public init(id: String, tenantId: String, displayName: String, behaviour: FarEndBehaviour? = nil) {
+        self.id = id
+        self.tenantId = tenantId
+        self.displayName = displayName
+        self.behaviour = behaviour
+    }
+}
+
+/// A PSTN number (E.164).
+public struct WorldPhoneNumber: Sendable, Hashable {
+    public var number: String
+    public var behaviour: FarEndBehaviour?
+
+    public init(number: String, behaviour: FarEndBehaviour? = nil) {
+        self.number = number
+        self.behaviour = behaviour
+    }
+}
+
+/// An application instance (resource account) bound to an application, optionally with a number.
+public struct WorldApplicationInstance: Sendable, Hashable {
+    public var id: String
+    public var applicationId: String
+    public var tenantId: String
+    public var displayName: String
+    public var phoneNumber: String?
+
+    public init(id: String, applicationId: String, tenantId: String, displayName: String, phoneNumber: String?) {
+        self.id = id
+        self.applicationId = applicationId
+        self.tenantId = tenantId
+        self.displayName = displayName
+        self.phoneNumber = phoneNumber
+    }
+}
+
+/// A scheduled Teams meeting.
+public struct WorldMeeting: Sendable, Hashable {
+    public var threadId: String
+    public var organizerId: String
+    public var tenantId: String
+    public var joinMeetingId: String?
+    public var passcode: String?
+
+    public init(threadId: String, organizerId: String, tenantId: String, joinMeetingId: String? = nil, passcode: String? = nil) {
+        self.threadId = threadId
+        self.organizerId = organizerId
+        self.tenantId = tenantId
+        self.joinMeetingId = joinMeetingId
+        self.passcode = passcode
+    }
+}
