@@ -216,7 +216,8 @@ public struct CallMachine: Codable, Sendable, Hashable {
         ))
     }
 
-    static func mediaStreams(for modalities: [Modality]?) -> [MediaStream] {
+    /// The media streams a participant has for the requested modalities.
+    public static func mediaStreams(for modalities: [Modality]?) -> [MediaStream] {
         (modalities ?? []).enumerated().compactMap { index, modality in
             let label: String? = switch modality {
             case .audio: "main-audio"

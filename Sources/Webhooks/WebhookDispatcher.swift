@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// leaves the store only once its receiver answered 2xx, so a crash at any point means
 /// a redelivery, never a loss. Per call only the oldest undelivered notification is in
 /// flight; different calls deliver concurrently.
-public actor WebhookDispatcher: Service {
+public actor WebhookDispatcher: Service, OutboxListener {
     /// Tuning.
     public struct Configuration: Sendable {
         public var retryPolicy = RetryPolicy()
@@ -34,9 +34,8 @@ public actor WebhookDispatcher: Service {
     private var queues: [String: [Delivery]] = [:]
     private var known: Set<Int64> = []
     private var inFlight: Set<String> = []
-    private var waiter: CheckedContinuation<Void, Never>?
+    private let wakeup = Wakeup()
     private var armedWakeup: Timestamp?
-    private var wakePending = false
     private var stopping = false
     private var delivered = 0
 
@@ -137,22 +136,11 @@ public actor WebhookDispatcher: Service {
     }
 
     private func waitForWork() async {
-        if wakePending {
-            wakePending = false
-            return
-        }
-        await withCheckedContinuation { continuation in
-            waiter = continuation
-        }
+        await wakeup.wait()
     }
 
     private func wake() {
-        if let waiter {
-            self.waiter = nil
-            waiter.resume()
-        } else {
-            wakePending = true
-        }
+        wakeup.signal()
     }
 
     /// One attempt at the oldest undelivered notification of a call.

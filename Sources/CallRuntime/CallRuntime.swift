@@ -1,0 +1,169 @@
+import CallEngine
+import CallStore
+import Foundation
+import GraphModel
+import Logging
+import Synchronization
+import World
+
+/// The imperative shell around the engine: serialises each call, runs the engine with the
+/// clock's time, commits the new state together with the notifications it caused, then
+/// hands the notifications to the outbox listener and arms the timers.
+public final class CallRuntime: Sendable {
+    private let store: any CallStore
+    private let clock: any WallClock
+    private let outbox: any OutboxListener
+    private let logger: Logger
+    private let planner: CallPlanner
+    private let locks = KeyedLock()
+    /// The live calls, as last committed. The store is written only through this runtime,
+    /// so the cache never disagrees with it.
+    private let machines = Mutex<[String: CallMachine]>([:])
+    /// Fires the timers; run it in the service group.
+    public let timers: TimerService
+    private let timerSink: TimerSink
+
+    public init(
+        store: any CallStore, world: World, clock: any WallClock, outbox: any OutboxListener,
+        logger: Logger = Logger(label: "switchboard.runtime"),
+        newId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+    ) {
+        self.store = store
+        self.clock = clock
+        self.outbox = outbox
+        self.logger = logger
+        planner = CallPlanner(world: world, newId: newId)
+        let sink = TimerSink()
+        timerSink = sink
+        timers = TimerService(clock: clock) { callId, kind, generation in
+            await sink.runtime?.timerFired(callId: callId, kind: kind, generation: generation)
+        }
+        sink.runtime = self
+    }
+
+    /// Loads every stored call and re-arms its timers (timers that came due while the
+    /// server was down fire at once). Call once at start, before serving requests.
+    public func restore() async throws {
+        let records = try await store.allCalls()
+        var restored: [String: CallMachine] = [:]
+        for record in records {
+            do {
+                restored[record.id] = try JSONDecoder().decode(CallMachine.self, from: Data(record.state))
+            } catch {
+                logger.error("Stored call state could not be read; call left out", metadata: ["call.id": "\(record.id)", "error": "\(error)"])
+            }
+        }
+        machines.withLock { $0.merge(restored) { _, new in new } }
+        for (id, machine) in restored {
+            for timer in machine.timers { timers.arm(timer, callId: id) }
+        }
+        logger.info("Calls restored", metadata: ["calls": "\(restored.count)"])
+    }
+
+    // MARK: Commands
+
+    /// Places an outgoing call for `caller`; returns the call as the 201 response shows it.
+    public func placeCall(_ request: Call, caller: CallerApp, profile: GraphWireProfile) async throws -> Call {
+        let plan = try planner.plan(request, caller: caller, profile: profile)
+        let id = plan.call.id ?? ""
+        return try await locks.withLock(id) {
+            let (machine, effects) = CallMachine.placeOutgoing(plan, now: clock.now())
+            try await apply(machine, effects)
+            return plan.call
+        }
+    }
+
+    /// The call `id` as `caller` may see it (another application's call does not exist for it).
+    public func call(id: String, caller: CallerApp) throws(CallRuntimeError) -> CallMachine {
+        guard let machine = machines.withLock({ $0[id] }), machine.appId.lowercased() == caller.appId.lowercased() else {
+            throw .callNotFound(id)
+        }
+        return machine
+    }
+
+    /// Hangs up the bot's leg (`DELETE`).
+    public func hangUp(id: String, caller: CallerApp) async throws {
+        try await handle(.hangUp, id: id, caller: caller)
+    }
+
+    /// Resets the keepAlive window.
+    public func keepAlive(id: String, caller: CallerApp) async throws {
+        try await handle(.keepAlive, id: id, caller: caller)
+    }
+
+    /// Live calls in memory.
+    public var activeCallCount: Int { machines.withLock { $0.count } }
+
+    // MARK: Running the engine
+
+    private func handle(_ input: CallMachine.Input, id: String, caller: CallerApp) async throws {
+        try await locks.withLock(id) {
+            var machine = try call(id: id, caller: caller)
+            let effects: [CallEffect]
+            do {
+                effects = try machine.handle(input, now: clock.now())
+            } catch let error as CallEngineError {
+                throw CallRuntimeError.engine(error)
+            }
+            try await apply(machine, effects)
+        }
+    }
+
+    func timerFired(callId: String, kind: CallTimer.Kind, generation: Int) async {
+        do {
+            try await locks.withLock(callId) {
+                guard var machine = machines.withLock({ $0[callId] }) else { return }
+                let effects = try machine.handle(.timerFired(kind, generation: generation), now: clock.now())
+                guard !effects.isEmpty else { return }
+                try await apply(machine, effects)
+            }
+        } catch {
+            logger.error("Timer could not be applied", metadata: ["call.id": "\(callId)", "timer": "\(kind)", "error": "\(error)"])
+        }
+    }
+
+    /// Commits the machine and its notifications in one store transaction, then updates
+    /// the cache, the outbox listener and the timers, in that order.
+    private func apply(_ machine: CallMachine, _ effects: [CallEffect]) async throws {
+        let id = machine.id
+        var change = CallChange()
+        var removed = false
+        let encoder = JSONEncoder()
+        encoder.userInfo[.graphWireProfile] = machine.profile
+        for effect in effects {
+            switch effect {
+            case .notify(let notification):
+                let body = try encoder.encode(CommsNotifications(value: [notification]))
+                change.deliveries.append(NewDelivery(
+                    callId: id, appId: machine.appId, tenantId: machine.tenantId,
+                    url: machine.callbackUri, body: Array(body)
+                ))
+            case .remove:
+                removed = true
+            case .schedule, .cancel:
+                break
+            }
+        }
+        if removed {
+            change.removals.append(id)
+        } else {
+            change.upserts.append(CallRecord(
+                id: id, appId: machine.appId, tenantId: machine.tenantId,
+                state: Array(try JSONEncoder().encode(machine))
+            ))
+        }
+        let deliveries = try await store.commit(change)
+        machines.withLock { $0[id] = removed ? nil : machine }
+        if !deliveries.isEmpty { await outbox.enqueue(deliveries) }
+        for case .schedule(let timer) in effects { timers.arm(timer, callId: id) }
+    }
+}
+
+/// Lets the timer service call back into the runtime that owns it.
+private final class TimerSink: Sendable {
+    private let box = Mutex<CallRuntime?>(nil)
+    var runtime: CallRuntime? {
+        get { box.withLock { $0 } }
+        set { box.withLock { $0 = newValue } }
+    }
+}

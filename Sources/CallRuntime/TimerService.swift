@@ -1,0 +1,83 @@
+import CallEngine
+import CallStore
+import GraphModel
+import HeapModule
+import Synchronization
+import ServiceLifecycle
+
+/// Fires the calls' timers on the injected clock.
+///
+/// It keeps an index of armed timers (earliest first) and feeds each one that comes due
+/// back to the runtime. Entries are never removed early: a timer that was re-armed or
+/// cancelled arrives with an old generation and the engine ignores it.
+public final class TimerService: Service, Sendable {
+    struct Entry: Comparable, Sendable {
+        var due: Timestamp
+        var callId: String
+        var kind: CallTimer.Kind
+        var generation: Int
+
+        static func < (lhs: Entry, rhs: Entry) -> Bool {
+            (lhs.due, lhs.generation) < (rhs.due, rhs.generation)
+        }
+    }
+
+    private let clock: any WallClock
+    private let heap = Mutex(Heap<Entry>())
+    private let wakeup = Wakeup()
+    private let fire: @Sendable (String, CallTimer.Kind, Int) async -> Void
+
+    init(clock: any WallClock, fire: @escaping @Sendable (String, CallTimer.Kind, Int) async -> Void) {
+        self.clock = clock
+        self.fire = fire
+    }
+
+    /// Arms `timer` for `callId`.
+    func arm(_ timer: CallTimer, callId: String) {
+        let isEarliest = heap.withLock { heap -> Bool in
+            heap.insert(Entry(due: timer.due, callId: callId, kind: timer.kind, generation: timer.generation))
+            return heap.min?.generation == timer.generation && heap.min?.callId == callId
+        }
+        if isEarliest { wakeup.signal() }
+    }
+
+    /// Timers armed (including stale ones not yet reached).
+    var count: Int { heap.withLock { $0.count } }
+
+    private let stopping = Mutex(false)
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                var armedUntil: Timestamp?
+                while !Task.isCancelled && !stopping.withLock({ $0 }) {
+                    let now = clock.now()
+                    if let armed = armedUntil, armed <= now { armedUntil = nil }
+                    let due = heap.withLock { heap -> [Entry] in
+                        var due: [Entry] = []
+                        while let first = heap.min, first.due <= now { due.append(heap.removeMin()) }
+                        return due
+                    }
+                    for entry in due {
+                        group.addTask { await self.fire(entry.callId, entry.kind, entry.generation) }
+                    }
+                    // One sleeper for the earliest deadline; an earlier arrival signals sooner.
+                    if let next = heap.withLock({ $0.min?.due }), armedUntil.map({ next < $0 }) ?? true {
+                        armedUntil = next
+                        let clock = self.clock
+                        let wakeup = self.wakeup
+                        group.addTask {
+                            try? await clock.sleep(until: next)
+                            wakeup.signal()
+                        }
+                    }
+                    await wakeup.wait()
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.stopping.withLock { $0 = true }
+            self.wakeup.signal()
+        }
+    }
+}
