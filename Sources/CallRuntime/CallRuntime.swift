@@ -128,8 +128,7 @@ public final class CallRuntime: Sendable {
         let id = machine.id
         var change = CallChange()
         var removed = false
-        let encoder = JSONEncoder()
-        encoder.userInfo[.graphWireProfile] = machine.profile
+        let encoder = GraphJSON.encoder(machine.profile)
         for effect in effects {
             switch effect {
             case .notify(let notification):

@@ -1,0 +1,103 @@
+import CallRuntime
+import GraphModel
+import JWTKit
+import Webhooks
+import World
+
+/// Issues and checks the bearer tokens bots call Graph with, as Microsoft's identity
+/// platform does for the client-credentials grant: a signed JWT naming the app (`appid`),
+/// its tenant (`tid`) and its application permissions (`roles`), audience Graph.
+public struct AccessTokenIssuer: Sendable {
+    public static let audience = "https://graph.microsoft.com"
+    public static let lifetimeSeconds: Int64 = 3599
+
+    let signer: CallbackTokenSigner
+    let world: World
+
+    public init(signer: CallbackTokenSigner, world: World) {
+        self.signer = signer
+        self.world = world
+    }
+
+    /// The issuer Microsoft's v1 access tokens carry for `tenantId`.
+    public static func issuer(tenantId: String) -> String { "https://sts.windows.net/\(tenantId)/" }
+
+    /// Checks client credentials and returns a token, or the reason they were refused.
+    public func issue(tenantPath: String, clientId: String?, clientSecret: String?, grantType: String?, now: Timestamp) async throws -> Result<String, TokenRefusal> {
+        guard grantType == "client_credentials" else {
+            return .failure(.init(error: "unsupported_grant_type", code: "AADSTS70003", description: "The app requested an unsupported grant type. Switchboard supports client_credentials."))
+        }
+        guard let clientId, let app = world.application(id: clientId) else {
+            return .failure(.init(error: "unauthorized_client", code: "AADSTS700016", description: "Application with identifier '\(clientId ?? "")' was not found in the directory."))
+        }
+        guard clientSecret == app.clientSecret else {
+            return .failure(.init(error: "invalid_client", code: "AADSTS7000215", description: "Invalid client secret provided."))
+        }
+        let tenantId = world.tenant(id: tenantPath)?.id ?? (["common", "organizations"].contains(tenantPath.lowercased()) ? app.tenantId : nil)
+        guard let tenantId else {
+            return .failure(.init(error: "invalid_request", code: "AADSTS90002", description: "Tenant '\(tenantPath)' not found."))
+        }
+        let seconds = now.millisecondsSinceEpoch / 1000
+        let claims = AccessTokenClaims(
+            aud: AudienceClaim(value: [Self.audience]),
+            iss: IssuerClaim(value: Self.issuer(tenantId: tenantId)),
+            iat: IssuedAtClaim(value: .init(timeIntervalSince1970: Double(seconds))),
+            nbf: NotBeforeClaim(value: .init(timeIntervalSince1970: Double(seconds - 300))),
+            exp: ExpirationClaim(value: .init(timeIntervalSince1970: Double(seconds + Self.lifetimeSeconds))),
+            appid: app.id, tid: tenantId, roles: app.permissions, idtyp: "app", sub: app.id, oid: app.id
+        )
+        return .success(try await signer.sign(claims))
+    }
+
+    /// The caller a bearer token stands for, or the Graph error for a bad token.
+    public func caller(authorization: String?, now: Timestamp) async -> Result<CallerApp, GraphError> {
+        guard let authorization, authorization.lowercased().hasPrefix("bearer "), authorization.count > 7 else {
+            return .failure(.unauthenticated)
+        }
+        let token = String(authorization.dropFirst(7)).trimmingWhitespace()
+        let claims: AccessTokenClaims
+        do {
+            claims = try await signer.verify(token, as: AccessTokenClaims.self)
+        } catch {
+            return .failure(.invalidToken("The token is not one Switchboard issued, or is malformed."))
+        }
+        guard claims.exp.value.timeIntervalSince1970 > Double(now.millisecondsSinceEpoch) / 1000 else {
+            return .failure(.invalidToken("Lifetime validation failed, the token is expired."))
+        }
+        guard claims.aud.value.contains(Self.audience), let app = world.application(id: claims.appid) else {
+            return .failure(.invalidToken("Invalid audience."))
+        }
+        return .success(CallerApp(appId: app.id, tenantId: claims.tid, displayName: app.displayName, permissions: claims.roles))
+    }
+}
+
+/// Why the token endpoint refused a request (the identity platform's OAuth error shape).
+public struct TokenRefusal: Error, Sendable, Hashable {
+    public var error: String
+    public var code: String
+    public var description: String
+}
+
+/// The claims of an access token.
+struct AccessTokenClaims: JWTPayload {
+    var aud: AudienceClaim
+    var iss: IssuerClaim
+    var iat: IssuedAtClaim
+    var nbf: NotBeforeClaim
+    var exp: ExpirationClaim
+    var appid: String
+    var tid: String
+    var roles: [String]
+    var idtyp: String
+    var sub: String
+    var oid: String
+
+    // Expiry is checked against the injected clock by the issuer, not the system clock.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

@@ -1,0 +1,41 @@
+import CallRuntime
+import Foundation
+import GraphModel
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Renders every error as Graph's error body, with `Content-Type: application/json`, a
+/// `request-id`, and the caller's `client-request-id` echoed.
+struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let clock: any WallClock
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let requestId = UUID().uuidString.lowercased()
+        let clientRequestId = request.headers[HTTPField.Name("client-request-id")!]
+        do {
+            var response = try await next(request, context)
+            response.headers[HTTPField.Name("request-id")!] = requestId
+            if let clientRequestId { response.headers[HTTPField.Name("client-request-id")!] = clientRequestId }
+            return response
+        } catch {
+            let graphError = GraphError.from(error)
+            if graphError.status == .internalServerError {
+                context.logger.error("Request failed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
+            }
+            return Self.response(graphError, requestId: requestId, clientRequestId: clientRequestId, now: clock.now())
+        }
+    }
+
+    static func response(_ error: GraphError, requestId: String, clientRequestId: String?, now: Timestamp) -> Response {
+        let body = GraphErrorBody(
+            code: error.code, message: error.message,
+            innerError: .init(date: String(now.iso8601.dropLast()), requestId: requestId, clientRequestId: clientRequestId)
+        )
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[HTTPField.Name("request-id")!] = requestId
+        if let clientRequestId { headers[HTTPField.Name("client-request-id")!] = clientRequestId }
+        let data = (try? GraphJSON.encoder(.v1).encode(body)) ?? Data()
+        return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

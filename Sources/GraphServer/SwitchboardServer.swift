@@ -1,0 +1,59 @@
+import CallRuntime
+import Foundation
+import GraphModel
+import HTTPTypes
+import Hummingbird
+import Webhooks
+import World
+
+/// What the HTTP layer serves from.
+public struct SwitchboardServices: Sendable {
+    public var runtime: CallRuntime
+    public var world: World
+    public var signer: CallbackTokenSigner
+    public var clock: any WallClock
+    /// The base URL clients reach this server at, for `Location` headers and
+    /// `@odata.context`; `nil`: taken from each request's `Host`.
+    public var publicBaseURL: String?
+
+    public init(runtime: CallRuntime, world: World, signer: CallbackTokenSigner, clock: any WallClock, publicBaseURL: String? = nil) {
+        self.runtime = runtime
+        self.world = world
+        self.signer = signer
+        self.clock = clock
+        self.publicBaseURL = publicBaseURL
+    }
+}
+
+/// Builds Switchboard's router: Graph's calls API, the token endpoint, key discovery and
+/// the server's own health endpoint.
+public enum SwitchboardServer {
+    public static func router(_ services: SwitchboardServices) -> Router<SwitchboardRequestContext> {
+        let router = Router(context: SwitchboardRequestContext.self)
+        let tokens = AccessTokenIssuer(signer: services.signer, world: services.world)
+        router.add(middleware: GraphErrorMiddleware(clock: services.clock))
+        // Graph's own paths are parsed by hand (case-insensitive segments, qualified action
+        // names, three collection prefixes), ahead of the router.
+        router.add(middleware: GraphCallsHandler(services: services, tokens: tokens))
+
+        router.get("/_switchboard/health") { _, _ in
+            jsonResponse(.ok, Data(#"{"status":"ok"}"#.utf8))
+        }
+        TokenEndpoint(issuer: tokens, clock: services.clock).register(on: router)
+        DiscoveryEndpoints(services: services).register(on: router)
+        return router
+    }
+
+    /// The base URL for links in responses to `request`.
+    static func baseURL(_ services: SwitchboardServices, _ request: Request) -> String {
+        if let base = services.publicBaseURL { return base }
+        return "http://\(request.head.authority ?? "localhost")"
+    }
+}
+
+/// A JSON response.
+func jsonResponse(_ status: HTTPResponse.Status, _ body: Data, headers extra: HTTPFields = [:]) -> Response {
+    var headers: HTTPFields = [.contentType: "application/json"]
+    headers.append(contentsOf: extra)
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+}

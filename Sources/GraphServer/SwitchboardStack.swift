@@ -1,0 +1,47 @@
+import CallRuntime
+import CallStore
+import GraphModel
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Webhooks
+import World
+
+/// Switchboard assembled from the implementations its caller picked (store, transport,
+/// clock, world): the runtime, the webhook dispatcher and the router, plus the services
+/// that must run for it to work.
+public struct SwitchboardStack: Sendable {
+    public let store: any CallStore
+    public let runtime: CallRuntime
+    public let dispatcher: WebhookDispatcher
+    public let signer: CallbackTokenSigner
+    public let services: SwitchboardServices
+
+    /// The setting under which the callback signing key is kept.
+    public static let signingKeySetting = "callback-signing-key"
+
+    /// Builds the stack and restores stored calls; nothing runs until ``backgroundServices``
+    /// are started.
+    public static func make(
+        store: any CallStore, transport: any WebhookTransport, clock: any WallClock, world: World,
+        webhookConfiguration: WebhookDispatcher.Configuration = .init(), publicBaseURL: String? = nil,
+        logger: Logger = Logger(label: "switchboard")
+    ) async throws -> SwitchboardStack {
+        let pem = try await store.initializeSetting(signingKeySetting, value: CallbackTokenSigner.generateKeyPEM())
+        let signer = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: pem), keyId: "switchboard-1")
+        let dispatcher = WebhookDispatcher(store: store, transport: transport, signer: signer, clock: clock,
+                                           configuration: webhookConfiguration, logger: logger)
+        let runtime = CallRuntime(store: store, world: world, clock: clock, outbox: dispatcher, logger: logger)
+        try await runtime.restore()
+        let services = SwitchboardServices(runtime: runtime, world: world, signer: signer, clock: clock, publicBaseURL: publicBaseURL)
+        return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, signer: signer, services: services)
+    }
+
+    /// The long-running pieces besides the HTTP server: webhook delivery and timers.
+    public var backgroundServices: [any Service] { [dispatcher, runtime.timers] }
+
+    /// The router serving Graph, tokens and discovery.
+    public func router() -> Router<SwitchboardRequestContext> {
+        SwitchboardServer.router(services)
+    }
+}

@@ -1,0 +1,193 @@
+import ArgumentParser
+import AsyncHTTPClient
+import CallRuntime
+import CallStore
+import Foundation
+import GraphModel
+import GraphServer
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+import Webhooks
+import World
+
+/// `switchboard bench`: creates calls as fast as it can against a server, with a loopback
+/// webhook receiver, and reports calls created and established per second and the latency
+/// from create to the `established` notification.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure call throughput and create-to-established latency.")
+
+    @Option(help: "Calls to create.")
+    var calls = 2000
+
+    @Option(help: "Create requests in flight at once.")
+    var concurrency = 32
+
+    @Option(help: "Base URL of a running server (started with --ring-time 0); default: one started in this process.")
+    var server: String?
+
+    @Option(help: "Store of the in-process server: sqlite:PATH or memory.")
+    var store = StoreOption.memory
+
+    @Option(help: "Seconds to wait for the last established notification.")
+    var timeout: Double = 120
+
+    func run() async throws {
+        var logger = Logger(label: "switchboard.bench")
+        logger.logLevel = .warning
+        let recorder = EstablishedRecorder()
+        let receiverRouter = Router()
+        receiverRouter.post("/callback") { request, _ -> HTTPResponse.Status in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let received = ContinuousClock.now
+            let notifications = try JSONDecoder().decode(CommsNotifications.self, from: Data(buffer: body))
+            for notification in notifications.value {
+                if case .single(.call(let call))? = notification.resourceData, call.state == .established, let id = call.id {
+                    recorder.established(id, at: received)
+                }
+            }
+            return .accepted
+        }
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let receiverPort = try await Self.start(receiverRouter, services: [], logger: logger, in: &group)
+            let base: String
+            if let server {
+                base = server
+            } else {
+                let stack = try await SwitchboardStack.make(
+                    store: try await store.open(), transport: HTTPClientWebhookTransport(), clock: SystemWallClock(),
+                    world: .builtIn(defaultRingTime: .zero), logger: logger
+                )
+                base = "http://127.0.0.1:\(try await Self.start(stack.router(), services: stack.backgroundServices, logger: logger, in: &group))"
+            }
+            try await measure(base: base, callback: "http://127.0.0.1:\(receiverPort)/callback", recorder: recorder)
+            group.cancelAll()
+        }
+    }
+
+    private func measure(base: String, callback: String, recorder: EstablishedRecorder) async throws {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
+        do {
+            try await measure(client: client, base: base, callback: callback, recorder: recorder)
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private func measure(client: HTTPClient, base: String, callback: String, recorder: EstablishedRecorder) async throws {
+        let token = try await Self.token(client: client, base: base)
+        let body = Data("""
+        {"@odata.type":"#microsoft.graph.call","callbackUri":"\(callback)",
+         "targets":[{"@odata.type":"#microsoft.graph.invitationParticipantInfo","identity":{"@odata.type":"#microsoft.graph.identitySet",
+           "user":{"@odata.type":"#microsoft.graph.identity","displayName":"John","id":"112f7296-5fa4-42ca-bae8-6a692b15d4b8"}}}],
+         "requestedModalities":["audio"],"mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"}}
+        """.utf8)
+        let started = ContinuousClock.now
+        let starts = EstablishedRecorder()
+        let calls = self.calls
+        var failures = 0
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            var next = 0
+            func submit() {
+                guard next < calls else { return }
+                next += 1
+                group.addTask {
+                    var request = HTTPClientRequest(url: "\(base)/v1.0/communications/calls")
+                    request.method = .POST
+                    request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(bytes: body))
+                    let sent = ContinuousClock.now
+                    let response = try await client.execute(request, timeout: .seconds(30))
+                    let data = try await response.body.collect(upTo: 1 << 20)
+                    guard response.status == .created, let call = try? JSONDecoder().decode(Call.self, from: Data(buffer: data)), let id = call.id else { return false }
+                    starts.established(id, at: sent)
+                    return true
+                }
+            }
+            for _ in 0..<concurrency { submit() }
+            while let ok = try await group.next() {
+                if !ok { failures += 1 }
+                submit()
+            }
+        }
+        let created = ContinuousClock.now
+        let expected = calls - failures
+        let finished = await recorder.wait(for: expected, timeout: .milliseconds(Int64(timeout * 1000)))
+        let establishedTimes = recorder.snapshot()
+        let latencies = starts.snapshot().compactMap { id, sent in establishedTimes[id].map { sent.duration(to: $0) } }.sorted()
+        func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        func percentile(_ p: Double) -> String {
+            guard !latencies.isEmpty else { return "n/a" }
+            let value = latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+            return String(format: "%.1f ms", seconds(value) * 1000)
+        }
+        let lastEstablished = establishedTimes.values.max() ?? created
+        print("""
+        calls requested:     \(calls) (concurrency \(concurrency))
+        calls created:       \(expected) (\(failures) failed)
+        calls established:   \(latencies.count)\(finished ? "" : " (timed out waiting)")
+        created per second:  \(String(format: "%.0f", Double(expected) / seconds(started.duration(to: created))))
+        established per s:   \(String(format: "%.0f", Double(latencies.count) / seconds(started.duration(to: lastEstablished))))
+        create→established:  p50 \(percentile(0.5)), p99 \(percentile(0.99))
+        """)
+    }
+
+    static func token(client: HTTPClient, base: String) async throws -> String {
+        var request = HTTPClientRequest(url: "\(base)/\(World.contosoTenantId)/oauth2/v2.0/token")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.body = .bytes(ByteBuffer(string: "grant_type=client_credentials&client_id=\(World.callingBotAppId)&client_secret=\(World.callingBotSecret)&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"))
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let data = try await response.body.collect(upTo: 1 << 20)
+        guard let token = try JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: data))["access_token"]?.stringValue else {
+            throw ValidationError("The server gave no token: \(String(buffer: data))")
+        }
+        return token
+    }
+
+    /// Starts a server for `router` (with `services` beside it) on a free loopback port in
+    /// `group`, and returns the port.
+    static func start<Context: RequestContext>(_ router: Router<Context>, services: [any Service], logger: Logger, in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> Int where Context.Source == ApplicationRequestContextSource {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        app.addServices(services)
+        let running = app
+        group.addTask { try await running.runService(gracefulShutdownSignals: []) }
+        for await port in ports { return port }
+        throw CancellationError()
+    }
+}
+
+/// When each call's `established` notification arrived.
+final class EstablishedRecorder: Sendable {
+    private let times = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    func established(_ id: String, at instant: ContinuousClock.Instant) {
+        times.withLock { $0[id] = $0[id] ?? instant }
+    }
+
+    func snapshot() -> [String: ContinuousClock.Instant] { times.withLock { $0 } }
+
+    /// Waits (polling every 10 ms; this is a benchmark, not a test) for `count` calls.
+    func wait(for count: Int, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            if times.withLock({ $0.count }) >= count { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return false
+    }
+}

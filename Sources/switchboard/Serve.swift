@@ -1,0 +1,65 @@
+import ArgumentParser
+import CallRuntime
+import GraphServer
+import Hummingbird
+import Logging
+import Webhooks
+import World
+
+/// `switchboard serve`: runs the server.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Switchboard server (the default).")
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0: any free port).")
+    var port = 8080
+
+    @Option(help: "Where calls and undelivered notifications are kept: sqlite:PATH or memory.")
+    var store = StoreOption.sqlite(path: "./switchboard.sqlite")
+
+    @Option(help: "Seconds a simulated user rings before answering.")
+    var ringTime: Double = 1
+
+    @Option(help: "Base URL clients use to reach this server, for Location headers (default: from each request's Host).")
+    var publicBaseURL: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        var logger = Logger(label: "switchboard")
+        logger.logLevel = logLevel
+        let clock = SystemWallClock()
+        let callStore = try await store.open()
+        let stack = try await SwitchboardStack.make(
+            store: callStore, transport: HTTPClientWebhookTransport(), clock: clock,
+            world: .builtIn(defaultRingTime: .milliseconds(Int64(ringTime * 1000))),
+            publicBaseURL: publicBaseURL, logger: logger
+        )
+        let storeDescription = store.description
+        var app = Application(
+            router: stack.router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "Switchboard"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let base = "http://\(host):\(port)"
+                print("""
+                Switchboard listening on \(base)
+                  store: \(storeDescription)
+                  Graph: \(base)/v1.0/communications/calls
+                  token: curl -s \(base)/\(World.contosoTenantId)/oauth2/v2.0/token \\
+                           -d grant_type=client_credentials -d client_id=\(World.callingBotAppId) \\
+                           -d client_secret=\(World.callingBotSecret) -d scope=https://graph.microsoft.com/.default
+                  callback keys: \(base)/v1/.well-known/OpenIdConfiguration
+                """)
+            },
+            logger: logger
+        )
+        app.addServices(stack.backgroundServices)
+        try await app.runService()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
