@@ -1,0 +1,62 @@
+import GraphModel
+import Synchronization
+
+/// A clock that moves only when a test says so. Sleepers wake when ``advance(by:)``
+/// passes their deadline; nothing in a test ever really sleeps.
+public final class ManualClock: WallClock {
+    private struct Sleeper {
+        var deadline: Timestamp
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var now: Timestamp
+        var sleepers: [Int: Sleeper] = [:]
+        var nextId = 0
+    }
+
+    private let state: Mutex<State>
+
+    /// Starts at `start` (default 2026-11-23T00:00:00Z).
+    public init(start: Timestamp = Timestamp(millisecondsSinceEpoch: 1_795_392_000_000)) {
+        state = Mutex(State(now: start))
+    }
+
+    public func now() -> Timestamp { state.withLock { $0.now } }
+
+    /// How many tasks are sleeping on this clock.
+    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
+    public func sleep(until deadline: Timestamp) async throws {
+        let id = state.withLock { state -> Int in
+            state.nextId += 1
+            return state.nextId
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if deadline <= state.now || Task.isCancelled { return true }
+                    state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let sleeper = state.withLock { $0.sleepers.removeValue(forKey: id) }
+            sleeper?.continuation.resume(throwing: CancellationError())
+        }
+        try Task.checkCancellation()
+    }
+
+    /// Moves time forward and wakes every sleeper whose deadline has come.
+    public func advance(by duration: Duration) {
+        let woken = state.withLock { state -> [Sleeper] in
+            state.now = state.now.advanced(by: duration)
+            let now = state.now
+            let due = state.sleepers.filter { $0.value.deadline <= now }
+            for id in due.keys { state.sleepers[id] = nil }
+            return due.values.sorted { $0.deadline < $1.deadline }
+        }
+        for sleeper in woken { sleeper.continuation.resume() }
+    }
+}

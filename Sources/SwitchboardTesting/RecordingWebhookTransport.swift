@@ -1,0 +1,79 @@
+import Foundation
+import GraphModel
+import Synchronization
+import Webhooks
+
+/// A webhook receiver in memory: records every POST (headers and decoded body), answers
+/// with the status the test sets, and lets a test wait for the n-th delivery.
+public final class RecordingWebhookTransport: WebhookTransport {
+    /// One POST as received.
+    public struct Received: Sendable {
+        public var url: String
+        public var headers: [String: String]
+        public var body: [UInt8]
+
+        /// The body as the notifications Graph sends.
+        public var notifications: CommsNotifications {
+            get throws { try JSONDecoder().decode(CommsNotifications.self, from: Data(body)) }
+        }
+
+        /// The first notification's call, when its resourceData is one call.
+        public var call: Call? {
+            guard case .single(.call(let call))? = try? notifications.value.first?.resourceData else { return nil }
+            return call
+        }
+    }
+
+    private struct State {
+        var accepted: [Received] = []
+        var attempts = 0
+        var status = 202
+        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// The status answered from now on (202 by default; anything else is a failure).
+    public func respond(with status: Int) {
+        state.withLock { $0.status = status }
+    }
+
+    /// POSTs answered with 2xx, in arrival order.
+    public var accepted: [Received] { state.withLock { $0.accepted } }
+
+    /// Every POST, successful or not.
+    public var attempts: Int { state.withLock { $0.attempts } }
+
+    /// Returns once at least `count` POSTs were accepted.
+    public func waitForAccepted(_ count: Int) async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if state.accepted.count >= count { return true }
+                state.waiters.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Returns once at least `count` POSTs were attempted.
+    public func waitForAttempts(_ count: Int) async {
+        while attempts < count { await Task.yield() }
+    }
+
+    public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Int {
+        let (status, ready) = state.withLock { state -> (Int, [CheckedContinuation<Void, Never>]) in
+            state.attempts += 1
+            guard (200..<300).contains(state.status) else { return (state.status, []) }
+            state.accepted.append(Received(url: url, headers: Dictionary(headers, uniquingKeysWith: { $1 }), body: body))
+            let count = state.accepted.count
+            let ready = state.waiters.filter { $0.count <= count }.map(\.continuation)
+            state.waiters.removeAll { $0.count <= count }
+            return (state.status, ready)
+        }
+        for continuation in ready { continuation.resume() }
+        return status
+    }
+}
