@@ -33,6 +33,9 @@ public protocol CallStore: Sendable {
 
     /// Stores a setting; the first value written wins when two race, and is returned.
     func initializeSetting(_ name: String, value: String) async throws -> String
+
+    /// Releases the backend (connections, files). Nothing may be called afterwards.
+    func close() async throws
 }
 
 /// Errors a store reports.

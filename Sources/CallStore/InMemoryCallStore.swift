@@ -55,4 +55,6 @@ public actor InMemoryCallStore: CallStore {
         settings[name] = value
         return value
     }
+
+    public func close() async throws {}
 }

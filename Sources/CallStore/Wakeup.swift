@@ -26,8 +26,16 @@ public final class Wakeup: Sendable {
         waiter?.resume()
     }
 
-    /// Returns once signalled (at once if a signal is pending).
+    /// Returns once signalled (at once if a signal is pending), or when the task is cancelled.
     public func wait() async {
+        await withTaskCancellationHandler {
+            await suspend()
+        } onCancel: {
+            signal()
+        }
+    }
+
+    private func suspend() async {
         await withCheckedContinuation { continuation in
             let resumeNow = state.withLock { state -> Bool in
                 if state.pending {

@@ -30,15 +30,14 @@ public struct TestHarness: Sendable {
         let stack = try await SwitchboardStack.make(store: store, transport: webhooks, clock: clock, world: world, webhookConfiguration: configuration)
         let harness = TestHarness(clock: clock, webhooks: webhooks, stack: stack)
         return try await withThrowingTaskGroup(of: T?.self) { group in
+            defer { group.cancelAll() }
             for service in stack.backgroundServices {
                 group.addTask {
                     try await service.run()
                     return nil
                 }
             }
-            let result = try await body(harness)
-            group.cancelAll()
-            return result
+            return try await body(harness)
         }
     }
 

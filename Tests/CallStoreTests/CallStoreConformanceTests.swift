@@ -1,0 +1,119 @@
+import CallStore
+import CallStoreSQLite
+import Foundation
+import Testing
+
+/// The contract every store backend keeps. Each test runs against every backend.
+@Suite struct CallStoreConformanceTests {
+    enum Backend: String, CaseIterable, Sendable {
+        case memory, sqlite
+
+        /// Runs `body` over a fresh store and closes it afterwards.
+        func with(_ body: (any CallStore) async throws -> Void) async throws {
+            let store = try await open()
+            do {
+                try await body(store)
+                try await store.close()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        }
+
+        func open() async throws -> any CallStore {
+            switch self {
+            case .memory: InMemoryCallStore()
+            case .sqlite: try await SQLiteCallStore.open(path: nil)
+            }
+        }
+    }
+
+    func record(_ id: String, _ state: String = "s") -> CallRecord {
+        CallRecord(id: id, appId: "app", tenantId: "tenant", state: Array(state.utf8))
+    }
+
+    func delivery(_ callId: String, _ body: String) -> NewDelivery {
+        NewDelivery(callId: callId, appId: "app", tenantId: "tenant", url: "https://bot/cb", body: Array(body.utf8))
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aCommitStoresStateAndNotificationsTogether(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        let created = try await store.commit(CallChange(upserts: [record("a", "v1")], deliveries: [delivery("a", "n1"), delivery("a", "n2")]))
+        #expect(created.map(\.body) == [Array("n1".utf8), Array("n2".utf8)])
+        #expect(created[0].sequence < created[1].sequence)
+        #expect(try await store.call(id: "a") == record("a", "v1"))
+        #expect(try await store.pendingDeliveries(after: 0, limit: 10) == created)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func upsertReplacesAndRemovalDeletes(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        _ = try await store.commit(CallChange(upserts: [record("a", "v1"), record("b")]))
+        _ = try await store.commit(CallChange(upserts: [record("a", "v2")]))
+        #expect(try await store.call(id: "a")?.state == Array("v2".utf8))
+        _ = try await store.commit(CallChange(removals: ["a"], deliveries: [delivery("a", "bye")]))
+        #expect(try await store.call(id: "a") == nil)
+        #expect(try await store.allCalls().map(\.id) == ["b"])
+        #expect(try await store.pendingDeliveries(after: 0, limit: 10).map(\.callId) == ["a"])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func pendingDeliveriesPageInSequenceOrder(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        for index in 0..<5 { _ = try await store.commit(CallChange(deliveries: [delivery("c\(index % 2)", "\(index)")])) }
+        let first = try await store.pendingDeliveries(after: 0, limit: 3)
+        let rest = try await store.pendingDeliveries(after: first.last!.sequence, limit: 3)
+        #expect((first + rest).map { String(decoding: $0.body, as: UTF8.self) } == ["0", "1", "2", "3", "4"])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func deliveryOutcomesAreRecorded(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        let created = try await store.commit(CallChange(deliveries: [delivery("a", "1"), delivery("a", "2"), delivery("a", "3")]))
+        try await store.markDelivered(sequence: created[0].sequence)
+        try await store.markFailed(sequence: created[1].sequence, attempts: 2, notBefore: 5000, error: "HTTP 503", dead: false)
+        try await store.markFailed(sequence: created[2].sequence, attempts: 20, notBefore: 6000, error: "refused", dead: true)
+        let pending = try await store.pendingDeliveries(after: 0, limit: 10)
+        #expect(pending.count == 1)
+        #expect(pending.first?.attempts == 2)
+        #expect(pending.first?.notBefore == 5000)
+        #expect(pending.first?.lastError == "HTTP 503")
+        let dead = try await store.deadDeliveries(limit: 10)
+        #expect(dead.map(\.sequence) == [created[2].sequence])
+        #expect(dead.first?.status == .dead)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func theFirstSettingWins(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        #expect(try await store.setting("key") == nil)
+        #expect(try await store.initializeSetting("key", value: "one") == "one")
+        #expect(try await store.initializeSetting("key", value: "two") == "one")
+        #expect(try await store.setting("key") == "one")
+        }
+    }
+}
+
+@Suite struct SQLiteCallStoreTests {
+    @Test func aReopenedFileKeepsCallsAndUndeliveredNotifications() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let first = try await SQLiteCallStore.open(path: path)
+        let created = try await first.commit(CallChange(
+            upserts: [CallRecord(id: "a", appId: "app", tenantId: "t", state: [1, 2, 3])],
+            deliveries: [NewDelivery(callId: "a", appId: "app", tenantId: "t", url: "https://bot/cb", body: [4])]
+        ))
+        try await first.close()
+        let second = try await SQLiteCallStore.open(path: path)
+        #expect(try await second.call(id: "a")?.state == [1, 2, 3])
+        #expect(try await second.pendingDeliveries(after: 0, limit: 10) == created)
+        let more = try await second.commit(CallChange(deliveries: [NewDelivery(callId: "a", appId: "app", tenantId: "t", url: "https://bot/cb", body: [5])]))
+        #expect(more[0].sequence > created[0].sequence)
+        try await second.close()
+    }
+}

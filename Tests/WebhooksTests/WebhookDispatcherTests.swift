@@ -1,0 +1,85 @@
+import CallStore
+import Foundation
+import GraphModel
+import SwitchboardTesting
+import Testing
+import Webhooks
+
+@Suite(.timeLimit(.minutes(1))) struct WebhookDispatcherTests {
+    func delivery(_ callId: String, _ body: String) -> NewDelivery {
+        NewDelivery(callId: callId, appId: "2891555a-92ff-42e6-80fa-6e1300c6b5c6", tenantId: "tenant", url: "https://bot/\(callId)", body: Array(body.utf8))
+    }
+
+    /// Runs a dispatcher over `store` until `body` returns.
+    func withDispatcher(store: any CallStore, transport: RecordingWebhookTransport, clock: ManualClock, maxAttempts: Int = 20,
+                        _ body: @Sendable (WebhookDispatcher, CallbackTokenSigner) async throws -> Void) async throws {
+        let signer = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: CallbackTokenSigner.generateKeyPEM()), keyId: "k1")
+        var configuration = WebhookDispatcher.Configuration()
+        configuration.retryPolicy = RetryPolicy(maxAttempts: maxAttempts)
+        let dispatcher = WebhookDispatcher(store: store, transport: transport, signer: signer, clock: clock, configuration: configuration)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            defer { group.cancelAll() }
+            group.addTask { try await dispatcher.run() }
+            try await body(dispatcher, signer)
+        }
+    }
+
+    @Test func deliversPendingNotificationsInOrderPerCallWithASignedToken() async throws {
+        let store = InMemoryCallStore()
+        let transport = RecordingWebhookTransport()
+        // Committed before the dispatcher starts: found in the store.
+        _ = try await store.commit(CallChange(deliveries: [delivery("a", "a1"), delivery("b", "b1"), delivery("a", "a2")]))
+        try await withDispatcher(store: store, transport: transport, clock: ManualClock()) { dispatcher, signer in
+            // Committed while it runs: handed over by the runtime.
+            await dispatcher.enqueue(try await store.commit(CallChange(deliveries: [delivery("a", "a3")])))
+            await transport.waitForAccepted(4)
+            let bodies = transport.accepted.filter { $0.url == "https://bot/a" }.map { String(decoding: $0.body, as: UTF8.self) }
+            #expect(bodies == ["a1", "a2", "a3"])
+            let authorization = try #require(transport.accepted.first?.headers["Authorization"])
+            let claims = try await signer.verify(String(authorization.dropFirst("Bearer ".count)), as: CallbackClaims.self)
+            #expect(claims.aud.value == ["2891555a-92ff-42e6-80fa-6e1300c6b5c6"])
+            #expect(claims.tid == "tenant")
+            #expect(claims.iss.value == CallbackTokenSigner.issuer)
+            #expect(claims.exp.value > claims.iat.value)
+        }
+        #expect(try await store.pendingDeliveries(after: 0, limit: 10).isEmpty)
+    }
+
+    @Test func aFailingReceiverIsRetriedWithBackoffAndNothingOvertakes() async throws {
+        let store = InMemoryCallStore()
+        let transport = RecordingWebhookTransport()
+        let clock = ManualClock()
+        transport.respond(with: 503)
+        _ = try await store.commit(CallChange(deliveries: [delivery("a", "first"), delivery("a", "second")]))
+        try await withDispatcher(store: store, transport: transport, clock: clock) { _, _ in
+            await transport.waitForAttempts(1)
+            // Still failing after the first backoff (1 s).
+            while clock.sleeperCount == 0 { await Task.yield() }
+            clock.advance(by: .seconds(1))
+            await transport.waitForAttempts(2)
+            #expect(transport.accepted.isEmpty)
+            let pending = try await store.pendingDeliveries(after: 0, limit: 10)
+            #expect(pending.first?.attempts ?? 0 >= 1)
+            // The receiver recovers; after the next backoff both arrive, in order.
+            transport.respond(with: 202)
+            while clock.sleeperCount == 0 { await Task.yield() }
+            clock.advance(by: .seconds(2))
+            await transport.waitForAccepted(2)
+            #expect(transport.accepted.map { String(decoding: $0.body, as: UTF8.self) } == ["first", "second"])
+        }
+        #expect(try await store.pendingDeliveries(after: 0, limit: 10).isEmpty)
+    }
+
+    @Test func aNotificationIsDeadLetteredWhenRetriesRunOut() async throws {
+        let store = InMemoryCallStore()
+        let transport = RecordingWebhookTransport()
+        transport.respond(with: 500)
+        _ = try await store.commit(CallChange(deliveries: [delivery("a", "doomed")]))
+        try await withDispatcher(store: store, transport: transport, clock: ManualClock(), maxAttempts: 1) { _, _ in
+            await transport.waitForAttempts(1)
+            while try await store.deadDeliveries(limit: 10).isEmpty { await Task.yield() }
+        }
+        #expect(try await store.deadDeliveries(limit: 10).map { String(decoding: $0.body, as: UTF8.self) } == ["doomed"])
+        #expect(try await store.pendingDeliveries(after: 0, limit: 10).isEmpty)
+    }
+}
