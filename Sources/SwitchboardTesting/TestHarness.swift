@@ -29,16 +29,23 @@ public struct TestHarness: Sendable {
         configuration.maxConcurrentDeliveries = 8
         let stack = try await SwitchboardStack.make(store: store, transport: webhooks, clock: clock, world: world, webhookConfiguration: configuration)
         let harness = TestHarness(clock: clock, webhooks: webhooks, stack: stack)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            defer { group.cancelAll() }
-            for service in stack.backgroundServices {
-                group.addTask {
-                    try await service.run()
-                    return nil
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await withThrowingTaskGroup(of: T?.self) { group in
+                defer { group.cancelAll() }
+                for service in stack.backgroundServices {
+                    group.addTask {
+                        try await service.run()
+                        return nil
+                    }
                 }
-            }
-            return try await body(harness)
+                return try await body(harness)
+            })
+        } catch {
+            result = .failure(error)
         }
+        try await store.close()
+        return try result.get()
     }
 
     /// A valid access token for the built-in calling bot.

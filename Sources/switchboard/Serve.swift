@@ -59,6 +59,7 @@ struct Serve: AsyncParsableCommand {
         )
         app.addServices(stack.backgroundServices)
         try await app.runService()
+        try await callStore.close()
     }
 }
 

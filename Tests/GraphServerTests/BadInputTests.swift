@@ -1,0 +1,119 @@
+import Foundation
+import GraphModel
+import GraphServer
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import SwitchboardTesting
+import Testing
+import World
+
+/// Every malformed request gets a Graph error body and changes nothing.
+@Suite(.timeLimit(.minutes(1))) struct BadInputTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var method: HTTPRequest.Method = .post
+        var path = "/v1.0/communications/calls"
+        var body: String?
+        var contentType: String? = "application/json"
+        var status: HTTPResponse.Status
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "malformed JSON", body: #"{"callbackUri": "#, status: .badRequest),
+        Case(name: "not an object", body: #"[1, 2]"#, status: .badRequest),
+        Case(name: "empty body", body: "", status: .badRequest),
+        Case(name: "wrong type", body: seedCreateCallBody.replacingOccurrences(of: #""callbackUri": "https://bot.contoso.com/callback""#, with: #""callbackUri": 42"#), status: .badRequest),
+        Case(name: "wrong enum member", body: seedCreateCallBody.replacingOccurrences(of: #""audio""#, with: #""smell""#), status: .badRequest),
+        Case(name: "unknown @odata.type", body: seedCreateCallBody.replacingOccurrences(of: "serviceHostedMediaConfig", with: "magicMediaConfig"), status: .badRequest),
+        Case(name: "neither targets nor meetingInfo", body: ##"{"callbackUri": "https://bot.contoso.com/callback", "mediaConfig": {"@odata.type": "#microsoft.graph.serviceHostedMediaConfig"}}"##, status: .badRequest),
+        Case(name: "missing callbackUri", body: seedCreateCallBody.replacingOccurrences(of: #""callbackUri": "https://bot.contoso.com/callback","#, with: ""), status: .badRequest),
+        Case(name: "plain http callback to another host", body: seedCreateCallBody.replacingOccurrences(of: "https://bot.contoso.com", with: "http://10.0.0.5"), status: .badRequest),
+        Case(name: "other tenant", body: seedCreateCallBody.replacingOccurrences(of: #""requestedModalities""#, with: #""tenantId": "aa67bd4c-8475-432d-bd41-39f255720e0a", "requestedModalities""#), status: .forbidden),
+        Case(name: "wrong content type", body: seedCreateCallBody, contentType: "text/plain", status: .unsupportedMediaType),
+        Case(name: "body over 1 MiB", body: #"{"subject": ""# + String(repeating: "x", count: 1 << 20) + #""}"#, status: .contentTooLarge),
+        Case(name: "unknown call id", method: .get, path: "/v1.0/communications/calls/no-such-call", status: .notFound),
+        Case(name: "delete unknown call", method: .delete, path: "/v1.0/communications/calls/no-such-call", status: .notFound),
+        Case(name: "wrong method", method: .put, path: "/v1.0/communications/calls", body: seedCreateCallBody, status: .methodNotAllowed),
+        Case(name: "list calls", method: .get, path: "/v1.0/communications/calls", status: .methodNotAllowed),
+        Case(name: "unknown path", method: .get, path: "/v1.0/communications/meetings", status: .badRequest),
+        Case(name: "not Graph at all", method: .get, path: "/nothing-here", status: .notFound),
+    ]
+
+    @Test(arguments: cases)
+    func isRefusedWithAGraphErrorAndChangesNothing(_ test: Case) async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let response = try await client.send(test.method, test.path, token: token, body: test.body, contentType: test.contentType)
+                try response.expectGraphError(test.status)
+            }
+            #expect(harness.stack.runtime.activeCallCount == 0)
+            #expect(try await harness.stack.store.allCalls().isEmpty)
+            #expect(try await harness.stack.store.pendingDeliveries(after: 0, limit: 10).isEmpty)
+        }
+    }
+
+    @Test func errorsNameWhereTheBodyIsWrong() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let body = seedCreateCallBody.replacingOccurrences(of: #""audio""#, with: #""smell""#)
+                let response = try await client.send(.post, "/v1.0/communications/calls", token: token, body: body)
+                let error = try JSONDecoder().decode(GraphErrorBody.self, from: Data(buffer: response.body))
+                #expect(error.error.message.contains("requestedModalities"))
+                #expect(error.error.message.contains("smell"))
+            }
+        }
+    }
+}
+
+@Suite(.timeLimit(.minutes(1))) struct AuthTests {
+    @Test func graphNeedsAValidBearerToken() async throws {
+        try await TestHarness.run { harness in
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let missing = try await client.send(.post, "/v1.0/communications/calls", body: seedCreateCallBody)
+                #expect(try missing.expectGraphError(.unauthorized) == "InvalidAuthenticationToken")
+                let garbage = try await client.send(.post, "/v1.0/communications/calls", token: "not-a-jwt", body: seedCreateCallBody)
+                try garbage.expectGraphError(.unauthorized)
+                let unknown = try await client.send(.get, "/v1.0/communications/calls/x", token: "eyJhbGciOiJub25lIn0.e30.")
+                try unknown.expectGraphError(.unauthorized)
+            }
+            #expect(harness.stack.runtime.activeCallCount == 0)
+        }
+    }
+
+    @Test func theTokenEndpointAnswersTheClientCredentialsGrant() async throws {
+        try await TestHarness.run { harness in
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let form = "grant_type=client_credentials&client_id=\(World.callingBotAppId)&client_secret=\(World.callingBotSecret)&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"
+                let granted = try await client.send(.post, "/\(World.contosoTenantId)/oauth2/v2.0/token", body: form, contentType: "application/x-www-form-urlencoded")
+                #expect(granted.status == .ok)
+                let json = try granted.json
+                #expect(json["token_type"] == .string("Bearer"))
+                #expect(json["expires_in"] == .number(3599))
+                let token = try #require(json["access_token"]?.stringValue)
+                #expect(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).status == .created)
+
+                let wrongSecret = form.replacingOccurrences(of: World.callingBotSecret, with: "nope")
+                let refused = try await client.send(.post, "/\(World.contosoTenantId)/oauth2/v2.0/token", body: wrongSecret, contentType: "application/x-www-form-urlencoded")
+                #expect(refused.status == .unauthorized)
+                #expect(try refused.json["error"] == .string("invalid_client"))
+            }
+        }
+    }
+
+    @Test func oneAppCannotSeeAnothersCalls() async throws {
+        try await TestHarness.run { harness in
+            let bot = try await harness.token()
+            let other = try await harness.token(appId: "dd3885da-f9ab-486b-bfae-85de3d445555")
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: bot, body: seedCreateCallBody).json["id"]?.stringValue)
+                try await client.send(.get, "/v1.0/communications/calls/\(id)", token: other).expectGraphError(.notFound)
+                try await client.send(.delete, "/v1.0/communications/calls/\(id)", token: other).expectGraphError(.notFound)
+                #expect(try await client.send(.get, "/v1.0/communications/calls/\(id)", token: bot).status == .ok)
+            }
+        }
+    }
+}
