@@ -12,8 +12,18 @@ public protocol WebhookTransport: Sendable {
 public struct HTTPClientWebhookTransport: WebhookTransport {
     private let client: HTTPClient
 
-    public init(client: HTTPClient = .shared) {
+    /// A transport over `client`. Its connection pool limits how many deliveries to one
+    /// bot run at once: see ``makeClient(connectionsPerHost:)``.
+    public init(client: HTTPClient) {
         self.client = client
+    }
+
+    /// A client whose pool allows `connectionsPerHost` concurrent connections to one bot
+    /// (async-http-client's default of 8 would throttle the dispatcher). Shut it down after use.
+    public static func makeClient(connectionsPerHost: Int) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Int {

@@ -51,6 +51,17 @@ struct Bench: AsyncParsableCommand {
             return .accepted
         }
 
+        let webhookClient = HTTPClientWebhookTransport.makeClient(connectionsPerHost: WebhookDispatcher.Configuration().maxConcurrentDeliveries)
+        do {
+            try await runBench(webhookClient: webhookClient, recorder: recorder, receiverRouter: receiverRouter, logger: logger)
+            try await webhookClient.shutdown()
+        } catch {
+            try? await webhookClient.shutdown()
+            throw error
+        }
+    }
+
+    private func runBench(webhookClient: HTTPClient, recorder: EstablishedRecorder, receiverRouter: Router<BasicRequestContext>, logger: Logger) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             let receiverPort = try await Self.start(receiverRouter, services: [], logger: logger, in: &group)
             let base: String
@@ -58,7 +69,7 @@ struct Bench: AsyncParsableCommand {
                 base = server
             } else {
                 let stack = try await SwitchboardStack.make(
-                    store: try await store.open(), transport: HTTPClientWebhookTransport(), clock: SystemWallClock(),
+                    store: try await store.open(), transport: HTTPClientWebhookTransport(client: webhookClient), clock: SystemWallClock(),
                     world: .builtIn(defaultRingTime: .zero), logger: logger
                 )
                 base = "http://127.0.0.1:\(try await Self.start(stack.router(), services: stack.backgroundServices, logger: logger, in: &group))"

@@ -33,8 +33,9 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = logLevel
         let clock = SystemWallClock()
         let callStore = try await store.open()
+        let webhookClient = HTTPClientWebhookTransport.makeClient(connectionsPerHost: WebhookDispatcher.Configuration().maxConcurrentDeliveries)
         let stack = try await SwitchboardStack.make(
-            store: callStore, transport: HTTPClientWebhookTransport(), clock: clock,
+            store: callStore, transport: HTTPClientWebhookTransport(client: webhookClient), clock: clock,
             world: .builtIn(defaultRingTime: .milliseconds(Int64(ringTime * 1000))),
             publicBaseURL: publicBaseURL, logger: logger
         )
@@ -59,6 +60,7 @@ struct Serve: AsyncParsableCommand {
         )
         app.addServices(stack.backgroundServices)
         try await app.runService()
+        try await webhookClient.shutdown()
         try await callStore.close()
     }
 }

@@ -43,7 +43,7 @@ import World
         let receiver = Receiver()
         let clock = ManualClock()
         let stack = try await SwitchboardStack.make(
-            store: InMemoryCallStore(), transport: HTTPClientWebhookTransport(), clock: clock, world: .builtIn(defaultRingTime: .zero)
+            store: InMemoryCallStore(), transport: HTTPClientWebhookTransport(client: .shared), clock: clock, world: .builtIn(defaultRingTime: .zero)
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             defer { group.cancelAll() }
