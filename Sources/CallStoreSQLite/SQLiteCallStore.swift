@@ -11,6 +11,9 @@ import SQLiteNIO
 /// gives; it may not survive a power cut.
 public actor SQLiteCallStore: CallStore {
     private let connection: SQLiteConnection
+    /// One operation at a time on the connection: an actor alone would let a second
+    /// transaction start while the first awaits between BEGIN and COMMIT.
+    private let serial = KeyedLock()
 
     /// Opens (creating if needed) the database at `path`, or an in-memory one for `nil`,
     /// and brings its schema up to date.
@@ -33,84 +36,104 @@ public actor SQLiteCallStore: CallStore {
 
     /// Closes the database.
     public func close() async throws {
-        try await connection.close()
+        try await serial.withLock("") {
+            try await connection.close()
+        }
     }
 
     public func commit(_ change: CallChange) async throws -> [Delivery] {
-        _ = try await connection.query("BEGIN IMMEDIATE")
-        do {
-            for record in change.upserts {
-                _ = try await connection.query(
-                    "INSERT INTO calls (id, app_id, tenant_id, state) VALUES (?, ?, ?, ?) "
-                        + "ON CONFLICT(id) DO UPDATE SET app_id = excluded.app_id, tenant_id = excluded.tenant_id, state = excluded.state",
-                    [.text(record.id), .text(record.appId), .text(record.tenantId), .blob(ByteBuffer(bytes: record.state))]
-                )
-            }
-            for id in change.removals {
-                _ = try await connection.query("DELETE FROM calls WHERE id = ?", [.text(id)])
-            }
-            var created: [Delivery] = []
-            for new in change.deliveries {
-                let rows = try await connection.query(
-                    "INSERT INTO outbox (call_id, app_id, tenant_id, url, body) VALUES (?, ?, ?, ?, ?) RETURNING sequence",
-                    [.text(new.callId), .text(new.appId), .text(new.tenantId), .text(new.url), .blob(ByteBuffer(bytes: new.body))]
-                )
-                guard let sequence = rows.first?.column("sequence")?.integer else {
-                    throw CallStoreError.backend("outbox insert returned no sequence")
+        try await serial.withLock("") {
+            _ = try await connection.query("BEGIN IMMEDIATE")
+            do {
+                for record in change.upserts {
+                    _ = try await connection.query(
+                        "INSERT INTO calls (id, app_id, tenant_id, state) VALUES (?, ?, ?, ?) "
+                            + "ON CONFLICT(id) DO UPDATE SET app_id = excluded.app_id, tenant_id = excluded.tenant_id, state = excluded.state",
+                        [.text(record.id), .text(record.appId), .text(record.tenantId), .blob(ByteBuffer(bytes: record.state))]
+                    )
                 }
-                created.append(Delivery(
-                    sequence: Int64(sequence), callId: new.callId, appId: new.appId, tenantId: new.tenantId,
-                    url: new.url, body: new.body
-                ))
+                for id in change.removals {
+                    _ = try await connection.query("DELETE FROM calls WHERE id = ?", [.text(id)])
+                }
+                var created: [Delivery] = []
+                for new in change.deliveries {
+                    let rows = try await connection.query(
+                        "INSERT INTO outbox (call_id, app_id, tenant_id, url, body) VALUES (?, ?, ?, ?, ?) RETURNING sequence",
+                        [.text(new.callId), .text(new.appId), .text(new.tenantId), .text(new.url), .blob(ByteBuffer(bytes: new.body))]
+                    )
+                    guard let sequence = rows.first?.column("sequence")?.integer else {
+                        throw CallStoreError.backend("outbox insert returned no sequence")
+                    }
+                    created.append(Delivery(
+                        sequence: Int64(sequence), callId: new.callId, appId: new.appId, tenantId: new.tenantId,
+                        url: new.url, body: new.body
+                    ))
+                }
+                _ = try await connection.query("COMMIT")
+                return created
+            } catch {
+                _ = try? await connection.query("ROLLBACK")
+                throw error
             }
-            _ = try await connection.query("COMMIT")
-            return created
-        } catch {
-            _ = try? await connection.query("ROLLBACK")
-            throw error
         }
     }
 
     public func call(id: String) async throws -> CallRecord? {
-        try await connection.query("SELECT id, app_id, tenant_id, state FROM calls WHERE id = ?", [.text(id)])
-            .first.map(Self.callRecord)
+        try await serial.withLock("") {
+            try await connection.query("SELECT id, app_id, tenant_id, state FROM calls WHERE id = ?", [.text(id)])
+                .first.map(Self.callRecord)
+        }
     }
 
     public func allCalls() async throws -> [CallRecord] {
-        try await connection.query("SELECT id, app_id, tenant_id, state FROM calls ORDER BY id").map(Self.callRecord)
+        try await serial.withLock("") {
+            try await connection.query("SELECT id, app_id, tenant_id, state FROM calls ORDER BY id").map(Self.callRecord)
+        }
     }
 
     public func pendingDeliveries(after: Int64, limit: Int) async throws -> [Delivery] {
-        try await connection.query(
-            "SELECT * FROM outbox WHERE status = 'pending' AND sequence > ? ORDER BY sequence LIMIT ?",
-            [.integer(Int(after)), .integer(limit)]
-        ).map(Self.delivery)
+        try await serial.withLock("") {
+            try await connection.query(
+                "SELECT * FROM outbox WHERE status = 'pending' AND sequence > ? ORDER BY sequence LIMIT ?",
+                [.integer(Int(after)), .integer(limit)]
+            ).map(Self.delivery)
+        }
     }
 
     public func deadDeliveries(limit: Int) async throws -> [Delivery] {
-        try await connection.query(
-            "SELECT * FROM outbox WHERE status = 'dead' ORDER BY sequence LIMIT ?", [.integer(limit)]
-        ).map(Self.delivery)
+        try await serial.withLock("") {
+            try await connection.query(
+                "SELECT * FROM outbox WHERE status = 'dead' ORDER BY sequence LIMIT ?", [.integer(limit)]
+            ).map(Self.delivery)
+        }
     }
 
     public func markDelivered(sequence: Int64) async throws {
-        _ = try await connection.query("DELETE FROM outbox WHERE sequence = ?", [.integer(Int(sequence))])
+        try await serial.withLock("") {
+            _ = try await connection.query("DELETE FROM outbox WHERE sequence = ?", [.integer(Int(sequence))])
+        }
     }
 
     public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool) async throws {
-        _ = try await connection.query(
-            "UPDATE outbox SET attempts = ?, not_before = ?, last_error = ?, status = ? WHERE sequence = ?",
-            [.integer(attempts), .integer(Int(notBefore)), .text(error), .text(dead ? "dead" : "pending"), .integer(Int(sequence))]
-        )
+        try await serial.withLock("") {
+            _ = try await connection.query(
+                "UPDATE outbox SET attempts = ?, not_before = ?, last_error = ?, status = ? WHERE sequence = ?",
+                [.integer(attempts), .integer(Int(notBefore)), .text(error), .text(dead ? "dead" : "pending"), .integer(Int(sequence))]
+            )
+        }
     }
 
     public func setting(_ name: String) async throws -> String? {
-        try await connection.query("SELECT value FROM settings WHERE name = ?", [.text(name)]).first?.column("value")?.string
+        try await serial.withLock("") {
+            try await connection.query("SELECT value FROM settings WHERE name = ?", [.text(name)]).first?.column("value")?.string
+        }
     }
 
     public func initializeSetting(_ name: String, value: String) async throws -> String {
-        _ = try await connection.query("INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)", [.text(name), .text(value)])
-        return try await setting(name) ?? value
+        try await serial.withLock("") {
+            _ = try await connection.query("INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)", [.text(name), .text(value)])
+            return try await connection.query("SELECT value FROM settings WHERE name = ?", [.text(name)]).first?.column("value")?.string ?? value
+        }
     }
 
     private static func callRecord(_ row: SQLiteRow) -> CallRecord {

@@ -117,3 +117,31 @@ import Testing
         try await second.close()
     }
 }
+
+@Suite struct CallStoreConcurrencyTests {
+    /// Commits from many tasks at once never interleave: each lands whole.
+    @Test(arguments: CallStoreConformanceTests.Backend.allCases)
+    func concurrentCommitsAreEachAtomic(_ backend: CallStoreConformanceTests.Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+            try await withThrowingTaskGroup(of: [Delivery].self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        try await store.commit(CallChange(
+                            upserts: [CallRecord(id: "c\(index)", appId: "app", tenantId: "t", state: [UInt8(index)])],
+                            deliveries: [
+                                NewDelivery(callId: "c\(index)", appId: "app", tenantId: "t", url: "https://bot/cb", body: [1]),
+                                NewDelivery(callId: "c\(index)", appId: "app", tenantId: "t", url: "https://bot/cb", body: [2]),
+                            ]
+                        ))
+                    }
+                }
+                for try await created in group {
+                    #expect(created.count == 2)
+                    #expect(created[1].sequence == created[0].sequence + 1)
+                }
+            }
+            #expect(try await store.allCalls().count == 50)
+            #expect(try await store.pendingDeliveries(after: 0, limit: 1000).count == 100)
+        }
+    }
+}

@@ -1,11 +1,17 @@
 import Synchronization
 
 /// Serialises work per key: at most one body runs for a key at a time, in arrival order;
-/// different keys run concurrently. How the runtime makes each call a sequential machine.
-final class KeyedLock: Sendable {
+/// different keys run concurrently. How the runtime makes each call a sequential machine,
+/// and how a store backend keeps one transaction from interleaving with another across
+/// its suspension points (actor reentrancy would allow it).
+public final class KeyedLock: Sendable {
     private let holders = Mutex<[String: [CheckedContinuation<Void, Never>]]>([:])
 
-    func withLock<T: Sendable>(_ key: String, _ body: () async throws -> T) async throws -> T {
+    public init() {}
+
+    public func withLock<T: Sendable>(
+        _ key: String, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
+    ) async throws -> T {
         await acquire(key)
         defer { release(key) }
         return try await body()
