@@ -1,6 +1,7 @@
 import CallRuntime
 import GraphModel
 import JWTKit
+import Synchronization
 import Webhooks
 import World
 
@@ -13,6 +14,9 @@ public struct AccessTokenIssuer: Sendable {
 
     let signer: CallbackTokenSigner
     let world: World
+    /// Tokens already verified, with their caller and expiry: a bot sends the same token
+    /// for an hour, and one signature check is enough.
+    private let verified = VerifiedTokenCache()
 
     public init(signer: CallbackTokenSigner, world: World) {
         self.signer = signer
@@ -55,6 +59,8 @@ public struct AccessTokenIssuer: Sendable {
             return .failure(.unauthenticated)
         }
         let token = String(authorization.dropFirst(7)).trimmingWhitespace()
+        let nowSeconds = Double(now.millisecondsSinceEpoch) / 1000
+        if let (caller, expiry) = verified.lookup(token), nowSeconds < expiry { return .success(caller) }
         let claims: AccessTokenClaims
         do {
             claims = try await signer.verify(token, as: AccessTokenClaims.self)
@@ -67,7 +73,26 @@ public struct AccessTokenIssuer: Sendable {
         guard claims.aud.value.contains(Self.audience), let app = world.application(id: claims.appid) else {
             return .failure(.invalidToken("Invalid audience."))
         }
-        return .success(CallerApp(appId: app.id, tenantId: claims.tid, displayName: app.displayName, permissions: claims.roles))
+        let caller = CallerApp(appId: app.id, tenantId: claims.tid, displayName: app.displayName, permissions: claims.roles)
+        verified.store(token, caller: caller, expiry: claims.exp.value.timeIntervalSince1970)
+        return .success(caller)
+    }
+}
+
+/// Verified access tokens (bounded: emptied when it reaches its limit).
+final class VerifiedTokenCache: Sendable {
+    private let entries = Mutex<[String: (CallerApp, Double)]>([:])
+    private let limit = 10_000
+
+    func lookup(_ token: String) -> (CallerApp, Double)? {
+        entries.withLock { $0[token] }
+    }
+
+    func store(_ token: String, caller: CallerApp, expiry: Double) {
+        entries.withLock { entries in
+            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+            entries[token] = (caller, expiry)
+        }
     }
 }
 

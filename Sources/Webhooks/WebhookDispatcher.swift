@@ -38,6 +38,10 @@ public actor WebhookDispatcher: Service, OutboxListener {
     private var armedWakeup: Timestamp?
     private var stopping = false
     private var delivered = 0
+    /// Callback tokens by app and tenant, reused for ``tokenReuse`` of their hour-long life
+    /// so a busy bot does not cost one signature per notification.
+    private var tokens: [String: (token: String, issued: Timestamp)] = [:]
+    private let tokenReuse: Duration = .seconds(300)
 
     public init(
         store: any CallStore, transport: any WebhookTransport, signer: CallbackTokenSigner,
@@ -149,10 +153,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
         var status: Int?
         var failure = ""
         do {
-            let token = try await signer.callbackToken(
-                appId: delivery.appId, tenantId: delivery.tenantId,
-                nowSeconds: clock.now().millisecondsSinceEpoch / 1000
-            )
+            let token = try await callbackToken(appId: delivery.appId, tenantId: delivery.tenantId)
             status = try await transport.post(
                 url: delivery.url,
                 headers: [
@@ -170,6 +171,15 @@ public actor WebhookDispatcher: Service, OutboxListener {
         }
         let outcome = configuration.retryPolicy.outcome(status: status, attempt: attempt, now: clock.now())
         await record(delivery, attempt: attempt, outcome: outcome, failure: failure)
+    }
+
+    private func callbackToken(appId: String, tenantId: String) async throws -> String {
+        let key = appId + "|" + tenantId
+        let now = clock.now()
+        if let cached = tokens[key], cached.issued <= now, now < cached.issued.advanced(by: tokenReuse) { return cached.token }
+        let token = try await signer.callbackToken(appId: appId, tenantId: tenantId, nowSeconds: now.millisecondsSinceEpoch / 1000)
+        tokens[key] = (token, now)
+        return token
     }
 
     private func record(_ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String) async {
