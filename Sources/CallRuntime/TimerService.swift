@@ -41,9 +41,6 @@ public final class TimerService: Service, Sendable {
         if isEarliest { wakeup.signal() }
     }
 
-    /// Timers armed (including stale ones not yet reached).
-    var count: Int { heap.withLock { $0.count } }
-
     private let stopping = Mutex(false)
 
     public func run() async throws {

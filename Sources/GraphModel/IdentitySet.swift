@@ -72,9 +72,4 @@ public struct IdentitySet: GraphObject {
         try w.write(phone, "phone")
     }
 
-    /// Every identity the set holds, in a fixed order.
-    public var identities: [Identity] {
-        [application, applicationInstance, user, phone, guest, device, onPremises, encrypted, azureCommunicationServicesUser]
-            .compactMap { $0 }
-    }
 }

@@ -66,11 +66,7 @@ struct GraphCallsHandler: RouterMiddleware {
         case .participants(let id):
             try allow(method, [.get])
             let machine = try services.runtime.call(id: id, caller: caller)
-            let value = try machine.participants.map { try JSONValue(encoding: $0, profile: graphPath.profile) }
-            let collection: [String: JSONValue] = [
-                "@odata.context": .string("\(base)/$metadata#communications/calls('\(id)')/participants"),
-                "value": .array(value),
-            ]
+            let collection = ODataCollection(context: "\(base)/$metadata#communications/calls('\(id)')/participants", value: machine.participants)
             return jsonResponse(.ok, try GraphJSON.encoder(graphPath.profile).encode(collection))
 
         case .participant(let id, let participantId):
@@ -125,9 +121,13 @@ struct GraphCallsHandler: RouterMiddleware {
     }
 }
 
-extension JSONValue {
-    /// A model value as written for `profile`.
-    init(encoding value: some Encodable, profile: GraphWireProfile) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: GraphJSON.encoder(profile).encode(value))
+/// A collection response: `{"@odata.context": ..., "value": [...]}`.
+struct ODataCollection<Element: Encodable>: Encodable {
+    var context: String
+    var value: [Element]
+
+    enum CodingKeys: String, CodingKey {
+        case context = "@odata.context"
+        case value
     }
 }

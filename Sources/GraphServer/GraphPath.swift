@@ -28,7 +28,7 @@ struct GraphPath: Sendable, Hashable {
     /// The navigation collections of a call other than participants and operations.
     static let callCollections = ["audioRoutingGroups", "contentSharingSessions"]
 
-    /// `nil` when the path is not under a Graph version root at all.
+    /// Whether the path is under a Graph version root (`/v1.0`, `/beta`).
     static func isGraphRoot(_ path: String) -> Bool {
         let first = path.split(separator: "/").first.map { $0.lowercased() }
         return first == "v1.0" || first == "beta"

@@ -28,7 +28,21 @@ public final class RecordingWebhookTransport: WebhookTransport {
         var accepted: [Received] = []
         var attempts = 0
         var status = 202
-        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters: [Waiter] = []
+
+        /// Removes and returns the waiters whose condition now holds.
+        mutating func satisfied() -> [CheckedContinuation<Void, Never>] {
+            let ready = waiters.filter { (($0.counts == .accepted) ? accepted.count : attempts) >= $0.count }
+            waiters.removeAll { (($0.counts == .accepted) ? accepted.count : attempts) >= $0.count }
+            return ready.map(\.continuation)
+        }
+    }
+
+    private struct Waiter {
+        enum Counts { case accepted, attempts }
+        var counts: Counts
+        var count: Int
+        var continuation: CheckedContinuation<Void, Never>
     }
 
     private let state = Mutex(State())
@@ -48,30 +62,31 @@ public final class RecordingWebhookTransport: WebhookTransport {
 
     /// Returns once at least `count` POSTs were accepted.
     public func waitForAccepted(_ count: Int) async {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Bool in
-                if state.accepted.count >= count { return true }
-                state.waiters.append((count, continuation))
-                return false
-            }
-            if ready { continuation.resume() }
-        }
+        await wait(.accepted, count)
     }
 
     /// Returns once at least `count` POSTs were attempted.
     public func waitForAttempts(_ count: Int) async {
-        while attempts < count { await Task.yield() }
+        await wait(.attempts, count)
+    }
+
+    private func wait(_ counts: Waiter.Counts, _ count: Int) async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.waiters.append(Waiter(counts: counts, count: count, continuation: continuation))
+                return state.satisfied()
+            }
+            for waiter in ready { waiter.resume() }
+        }
     }
 
     public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Int {
         let (status, ready) = state.withLock { state -> (Int, [CheckedContinuation<Void, Never>]) in
             state.attempts += 1
-            guard (200..<300).contains(state.status) else { return (state.status, []) }
-            state.accepted.append(Received(url: url, headers: Dictionary(headers, uniquingKeysWith: { $1 }), body: body))
-            let count = state.accepted.count
-            let ready = state.waiters.filter { $0.count <= count }.map(\.continuation)
-            state.waiters.removeAll { $0.count <= count }
-            return (state.status, ready)
+            if (200..<300).contains(state.status) {
+                state.accepted.append(Received(url: url, headers: Dictionary(headers, uniquingKeysWith: { $1 }), body: body))
+            }
+            return (state.status, state.satisfied())
         }
         for continuation in ready { continuation.resume() }
         return status

@@ -37,7 +37,6 @@ public actor WebhookDispatcher: Service, OutboxListener {
     private let wakeup = Wakeup()
     private var armedWakeup: Timestamp?
     private var stopping = false
-    private var delivered = 0
     /// Callback tokens by app and tenant, reused for ``tokenReuse`` of their hour-long life
     /// so a busy bot does not cost one signature per notification.
     private var tokens: [String: (token: String, issued: Timestamp)] = [:]
@@ -72,9 +71,6 @@ public actor WebhookDispatcher: Service, OutboxListener {
 
     /// Deliveries waiting, in flight or to be retried.
     public var backlog: Int { queues.values.reduce(0) { $0 + $1.count } }
-
-    /// Deliveries completed since start.
-    public var deliveredCount: Int { delivered }
 
     public func run() async throws {
         var after: Int64 = 0
@@ -189,7 +185,6 @@ public actor WebhookDispatcher: Service, OutboxListener {
             case .delivered:
                 try await store.markDelivered(sequence: delivery.sequence)
                 removeHead(delivery)
-                delivered += 1
             case .retry(let notBefore):
                 try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: notBefore.millisecondsSinceEpoch, error: failure, dead: false)
                 var updated = delivery

@@ -51,25 +51,47 @@ struct Bench: AsyncParsableCommand {
             return .accepted
         }
 
-        let webhookClient = HTTPClientWebhookTransport.makeClient(connectionsPerHost: WebhookDispatcher.Configuration().maxConcurrentDeliveries)
-        do {
+        try await Self.withClient(connectionsPerHost: WebhookDispatcher.Configuration().maxConcurrentDeliveries) { webhookClient in
             try await runBench(webhookClient: webhookClient, recorder: recorder, receiverRouter: receiverRouter, logger: logger)
-            try await webhookClient.shutdown()
+        }
+    }
+
+    /// Runs `body` with an HTTP client allowing `connectionsPerHost` connections to one
+    /// host, and shuts the client down afterwards, whatever happened.
+    static func withClient(connectionsPerHost: Int, _ body: (HTTPClient) async throws -> Void) async throws {
+        let client = HTTPClientWebhookTransport.makeClient(connectionsPerHost: connectionsPerHost)
+        do {
+            try await body(client)
+            try await client.shutdown()
         } catch {
-            try? await webhookClient.shutdown()
+            try? await client.shutdown()
             throw error
         }
     }
 
     private func runBench(webhookClient: HTTPClient, recorder: EstablishedRecorder, receiverRouter: Router<BasicRequestContext>, logger: Logger) async throws {
+        // The in-process server's store, closed once its services have stopped.
+        var inProcessStore: (any CallStore)?
+        do {
+            try await runServers(webhookClient: webhookClient, recorder: recorder, receiverRouter: receiverRouter, logger: logger, opened: &inProcessStore)
+            try await inProcessStore?.close()
+        } catch {
+            try? await inProcessStore?.close()
+            throw error
+        }
+    }
+
+    private func runServers(webhookClient: HTTPClient, recorder: EstablishedRecorder, receiverRouter: Router<BasicRequestContext>, logger: Logger, opened: inout (any CallStore)?) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             let receiverPort = try await Self.start(receiverRouter, services: [], logger: logger, in: &group)
             let base: String
             if let server {
                 base = server
             } else {
+                let callStore = try await store.open()
+                opened = callStore
                 let stack = try await SwitchboardStack.make(
-                    store: try await store.open(), transport: HTTPClientWebhookTransport(client: webhookClient), clock: SystemWallClock(),
+                    store: callStore, transport: HTTPClientWebhookTransport(client: webhookClient), clock: SystemWallClock(),
                     world: .builtIn(defaultRingTime: .zero), logger: logger
                 )
                 base = "http://127.0.0.1:\(try await Self.start(stack.router(), services: stack.backgroundServices, logger: logger, in: &group))"
@@ -80,13 +102,8 @@ struct Bench: AsyncParsableCommand {
     }
 
     private func measure(base: String, callback: String, recorder: EstablishedRecorder) async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
-        do {
+        try await Self.withClient(connectionsPerHost: concurrency) { client in
             try await measure(client: client, base: base, callback: callback, recorder: recorder)
-            try await client.shutdown()
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
     }
 
