@@ -1,16 +1,27 @@
 import GraphModel
 
 /// What the shell must do after the engine handled an input. Effects are data; the runtime
-/// commits the new state and the notifications together, then arms or disarms timers.
+/// commits the new state and the notifications together, then arms timers and answers the
+/// request.
 public enum CallEffect: Sendable, Hashable {
     /// Deliver `notification` to the call's callback URI.
     case notify(CommsNotification)
     /// Arm a timer.
     case schedule(CallTimer)
-    /// Disarm the timer of this kind.
-    case cancel(CallTimer.Kind)
+    /// Disarm a timer.
+    case cancel(CallTimer.Name)
+    /// What the request that caused this input answers with.
+    case reply(CallReply)
     /// The call has ended: remove it from the store once its notifications are committed.
     case remove
+}
+
+/// The body of a successful action response.
+public enum CallReply: Sendable, Hashable {
+    /// An operation object, with its `Location` under `operations/`.
+    case operation(CommsOperation)
+    /// An audio routing group.
+    case audioRoutingGroup(AudioRoutingGroup)
 }
 
 /// Why the engine refused an input; mapped to a Graph error in one place by the server.
@@ -19,4 +30,16 @@ public enum CallEngineError: Error, Sendable, Hashable {
     case callEnded
     /// The action does not apply to the call in its current state.
     case invalidState(action: String, state: CallState)
+    /// Graph does not support the action in this kind of call (P2P, group, meeting, media).
+    case notSupportedInCall(action: String, reason: String)
+    /// No participant with this id in the call.
+    case participantNotFound(String)
+    /// No audio routing group with this id in the call.
+    case audioRoutingGroupNotFound(String)
+    /// An audio routing group with this id exists already.
+    case audioRoutingGroupExists(String)
+    /// No operation with this id in the call.
+    case operationNotFound(String)
+    /// The request breaks one of Graph's rules for this call (limits, one held participant, …).
+    case rejected(String)
 }

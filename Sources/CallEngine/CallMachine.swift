@@ -2,6 +2,10 @@ import GraphModel
 
 /// The state machine of one call: a value that takes inputs with the current time and
 /// returns effects. No I/O, no clock reads, no logging.
+///
+/// It owns the call's lifecycle and composes two smaller machines: the ``Roster`` (who is in
+/// the call) and the ``MediaQueue`` (prompts and recordings). Commands are in
+/// `CallMachine+Commands.swift`, timers in `CallMachine+Timers.swift`.
 public struct CallMachine: Codable, Sendable, Hashable {
     /// The engine's own states, richer than Graph's `callState` (see ``graphState``).
     enum Phase: String, Codable, Sendable, Hashable {
@@ -9,40 +13,77 @@ public struct CallMachine: Codable, Sendable, Hashable {
         case establishing
         /// The far end is ringing.
         case ringing
-        /// Both ends are connected.
+        /// Connected.
         case established
+        /// A transfer is under way; the target has not answered yet.
+        case transferring
+        /// The transfer target answered.
+        case transferAccepted
         /// The call has ended; nothing more happens.
         case terminated
+    }
+
+    /// What kind of call this is; it decides which actions apply and whether the roster is
+    /// announced.
+    public enum Kind: String, Codable, Sendable, Hashable {
+        /// The bot and one peer (Teams user or phone number).
+        case peerToPeer
+        /// An ad-hoc group call the bot created (up to 5 VoIP users).
+        case group
+        /// A scheduled meeting the bot joined.
+        case meeting
     }
 
     public private(set) var appId: String
     public private(set) var tenantId: String
     /// The API version the call was created on; its notifications are written for it.
     public private(set) var profile: GraphWireProfile
+    public internal(set) var kind: Kind
     /// The call as Graph shows it, without `state` (derived from ``phase``).
-    private var call: Call
-    private var phase: Phase
-    private var botParticipant: Participant
-    private var farEndParticipant: Participant
-    private var farEndBehaviour: FarEndBehaviour
-    /// Armed timers, at most one per kind.
-    public private(set) var timers: [CallTimer] = []
-    private var lastGeneration = 0
+    var call: Call
+    var phase: Phase
+    /// Who is in the call.
+    public internal(set) var roster: Roster
+    /// The peer of a peer-to-peer call.
+    var peerId: String?
+    /// Prompts and recordings.
+    var media = MediaQueue()
+    /// Every operation the call has run, as `GET .../operations/{id}` shows it.
+    public internal(set) var operations: [CommsOperation] = []
+    /// Invitations not yet resolved: operation id → participant ids still ringing.
+    var pendingInvites: [String: [String]] = [:]
+    /// Whether the bot subscribed to tones, and the last tone's sequence id.
+    var toneSubscribed = false
+    var toneSequence: Int64 = 0
+    public internal(set) var audioRoutingGroups: [AudioRoutingGroup] = []
+    public internal(set) var contentSharingSessions: [ContentSharingSession] = []
+    /// The transfer under way.
+    var transfer: TransferPlan?
+    /// Armed timers, at most one per name.
+    public internal(set) var timers: [CallTimer] = []
+    var lastGeneration = 0
 
     /// How long an unanswered outgoing call rings when it asks for no timeout of its own.
     public static let defaultRingingTimeout: Duration = .seconds(60)
     /// A call with no successful keepAlive for this long is ended.
     public static let keepAliveWindow: Duration = .seconds(45 * 60)
+    /// The most operations kept per call for `GET .../operations/{id}`.
+    public static let operationHistoryLimit = 200
 
     public var id: String { call.id ?? "" }
     public var callbackUri: String { call.callbackUri ?? "" }
     public var isTerminated: Bool { phase == .terminated }
+    public var state: CallState { Self.graphState(phase) }
+    /// Whether the call runs on service-hosted media (prompts, recording, tones).
+    public var isServiceHostedMedia: Bool { call.mediaConfig?.kind != .appHostedMediaConfig }
 
     /// Graph's `callState` for an engine phase: the one place the two meet.
     static func graphState(_ phase: Phase) -> CallState {
         switch phase {
         case .establishing, .ringing: .establishing
         case .established: .established
+        case .transferring: .transferring
+        case .transferAccepted: .transferAccepted
         case .terminated: .terminated
         }
     }
@@ -55,58 +96,80 @@ public struct CallMachine: Codable, Sendable, Hashable {
     }
 
     /// The participants as `GET .../participants` shows them.
-    public var participants: [Participant] {
-        phase == .established ? [botParticipant, farEndParticipant] : [botParticipant]
+    public var participants: [Participant] { roster.participants }
+
+    /// The operation with this id.
+    public func operation(_ id: String) -> CommsOperation? {
+        operations.first { $0.id == id }
     }
 
     // MARK: Placing a call
 
-    /// Places an outgoing peer-to-peer call: the call is `establishing`, the far end is
-    /// reached and behaves as the plan says.
+    /// Places an outgoing call or joins a meeting: the call is `establishing`, the far end
+    /// is reached and behaves as the plan says.
     public static func placeOutgoing(_ plan: OutgoingCallPlan, now: Timestamp) -> (CallMachine, [CallEffect]) {
         var call = plan.call
         call.direction = .outgoing
         call.state = nil
-        let bot = Participant(
-            id: call.myParticipantId ?? "",
-            info: call.source ?? ParticipantInfo(identity: nil),
-            mediaStreams: mediaStreams(for: call.requestedModalities)
-        )
+        let delta = call.callOptions?.isDeltaRosterEnabled ?? false
         var machine = CallMachine(
-            appId: plan.appId, tenantId: plan.tenantId, profile: plan.profile, call: call, phase: .establishing,
-            botParticipant: bot, farEndParticipant: plan.farEndParticipant, farEndBehaviour: plan.farEndBehaviour
+            appId: plan.appId, tenantId: plan.tenantId, profile: plan.profile, kind: plan.kind,
+            call: call, phase: .establishing, roster: Roster(isDelta: delta)
         )
-        var effects = [machine.stateNotification(.updated)]
+        var effects = [machine.stateNotification(.updated, echoMeeting: plan.kind == .meeting)]
         effects += machine.arm(.keepAliveExpiry, at: now.advanced(by: keepAliveWindow))
-        switch plan.farEndBehaviour {
-        case .answer(let ringFor):
-            machine.phase = .ringing
-            effects += machine.arm(.farEndAnswers, at: now.advanced(by: ringFor))
-            effects += machine.arm(.ringingTimeout, at: now.advanced(by: machine.ringingTimeout))
-        case .noAnswer:
-            machine.phase = .ringing
-            effects += machine.arm(.ringingTimeout, at: now.advanced(by: machine.ringingTimeout))
-        case .noEndpoints:
-            effects += machine.terminate(ResultCodes.noCalleeEndpoints, announceTerminating: false)
+        _ = try? machine.roster.handle(.add(plan.bot, joined: true, isBot: true))
+        switch plan.kind {
+        case .peerToPeer:
+            guard let peer = plan.targets.first else {
+                effects += machine.terminate(ResultCodes.noCalleeEndpoints)
+                return (machine, effects)
+            }
+            machine.peerId = peer.participant.id
+            _ = try? machine.roster.handle(.add(peer.participant, joined: false, isBot: false))
+            switch peer.behaviour {
+            case .answer(let ringFor):
+                machine.phase = .ringing
+                effects += machine.arm(.farEndAnswers, at: now.advanced(by: ringFor))
+                effects += machine.arm(.ringingTimeout, at: now.advanced(by: machine.ringingTimeout))
+            case .noAnswer:
+                machine.phase = .ringing
+                effects += machine.arm(.ringingTimeout, at: now.advanced(by: machine.ringingTimeout))
+            case .noEndpoints:
+                effects += machine.terminate(ResultCodes.noCalleeEndpoints)
+            }
+        case .group, .meeting:
+            // The conference exists at once: the bot is in it; the others join as they answer.
+            machine.phase = .established
+            effects.append(machine.stateNotification(.updated, echoMeeting: plan.kind == .meeting))
+            for attendee in plan.attendees {
+                _ = try? machine.roster.handle(.add(attendee, joined: true, isBot: false))
+            }
+            effects.append(machine.rosterNotification(machine.roster.participants))
+            if let session = plan.contentSharing {
+                effects += machine.contentSharingChanged(.created, session)
+            }
+            for target in plan.targets {
+                effects += machine.invite(target, operationId: nil, now: now)
+            }
+            effects += machine.endIfAlone()
         }
         return (machine, effects)
     }
 
     private init(
-        appId: String, tenantId: String, profile: GraphWireProfile, call: Call, phase: Phase,
-        botParticipant: Participant, farEndParticipant: Participant, farEndBehaviour: FarEndBehaviour
+        appId: String, tenantId: String, profile: GraphWireProfile, kind: Kind, call: Call, phase: Phase, roster: Roster
     ) {
         self.appId = appId
         self.tenantId = tenantId
         self.profile = profile
+        self.kind = kind
         self.call = call
         self.phase = phase
-        self.botParticipant = botParticipant
-        self.farEndParticipant = farEndParticipant
-        self.farEndBehaviour = farEndBehaviour
+        self.roster = roster
     }
 
-    private var ringingTimeout: Duration {
+    var ringingTimeout: Duration {
         call.ringingTimeoutInSeconds.map { .seconds($0) } ?? Self.defaultRingingTimeout
     }
 
@@ -115,13 +178,13 @@ public struct CallMachine: Codable, Sendable, Hashable {
     /// What can happen to a call after it was placed.
     public enum Input: Sendable, Hashable {
         /// A timer fired.
-        case timerFired(CallTimer.Kind, generation: Int)
-        /// The bot hangs up (`DELETE`).
-        case hangUp
-        /// The bot says it is still there (`keepAlive`).
-        case keepAlive
-        /// The far end hangs up.
-        case farEndHangsUp
+        case timerFired(CallTimer.Name, generation: Int)
+        /// The bot asks for something.
+        case command(CallCommand)
+        /// The far end of a peer-to-peer call, or a participant of a group call, hangs up.
+        case farEndHangsUp(participantId: String?)
+        /// A participant presses keys.
+        case farEndPressesKeys([Tone])
     }
 
     /// Handles one input at `now` and returns the effects, in order.
@@ -131,38 +194,50 @@ public struct CallMachine: Codable, Sendable, Hashable {
             return []
         case (.terminated, _):
             throw .callEnded
-        case (_, .timerFired(let kind, let generation)):
-            guard let timer = timers.first(where: { $0.kind == kind }), timer.generation == generation else { return [] }
-            timers.removeAll { $0.kind == kind }
-            return timerFired(kind, now: now)
-        case (_, .hangUp):
-            return terminate(ResultCodes.conversationEnded, announceTerminating: true)
-        case (_, .keepAlive):
-            return arm(.keepAliveExpiry, at: now.advanced(by: Self.keepAliveWindow))
-        case (.established, .farEndHangsUp):
-            return terminate(ResultCodes.peerEndedCall, announceTerminating: false)
-        case (.establishing, .farEndHangsUp), (.ringing, .farEndHangsUp):
-            throw .invalidState(action: "farEndHangsUp", state: Self.graphState(phase))
+        case (_, .timerFired(let name, let generation)):
+            guard let timer = timers.first(where: { $0.name == name }), timer.generation == generation else { return [] }
+            timers.removeAll { $0.name == name }
+            return timerFired(name, now: now)
+        case (_, .command(let command)):
+            return try handle(command, now: now)
+        case (.established, .farEndHangsUp(let participantId)):
+            return try farEndLeaves(participantId, now: now)
+        case (_, .farEndHangsUp):
+            throw .invalidState(action: "farEndHangsUp", state: state)
+        case (.established, .farEndPressesKeys(let tones)):
+            return pressKeys(tones)
+        case (_, .farEndPressesKeys):
+            throw .invalidState(action: "pressKeys", state: state)
         }
     }
 
-    private mutating func timerFired(_ kind: CallTimer.Kind, now: Timestamp) -> [CallEffect] {
-        switch (kind, phase) {
-        case (.farEndAnswers, .ringing):
-            phase = .established
-            return disarm(.ringingTimeout) + [stateNotification(.updated, direction: true)]
-        case (.ringingTimeout, .ringing), (.ringingTimeout, .establishing):
-            return terminate(ResultCodes.noAnswer, announceTerminating: false)
-        case (.keepAliveExpiry, _):
-            return terminate(ResultCodes.keepAliveTimeout, announceTerminating: false)
-        case (.farEndAnswers, _), (.ringingTimeout, _):
-            return []
+    private mutating func farEndLeaves(_ participantId: String?, now: Timestamp) throws(CallEngineError) -> [CallEffect] {
+        if kind == .peerToPeer {
+            return terminate(ResultCodes.peerEndedCall)
+        }
+        guard let id = participantId, let member = roster.member(id), !member.isBot else {
+            throw .participantNotFound(participantId ?? "")
+        }
+        return removeMember(id)
+    }
+
+    /// Tone notifications for each key pressed, when the bot subscribed to tones.
+    private mutating func pressKeys(_ tones: [Tone]) -> [CallEffect] {
+        guard toneSubscribed else { return [] }
+        return tones.map { tone in
+            toneSequence += 1
+            var data = Call()
+            data.id = id
+            data.state = state
+            data.toneInfo = ToneInfo(sequenceId: toneSequence, tone: tone)
+            call.toneInfo = data.toneInfo
+            return notification(.updated, data)
         }
     }
 
-    // MARK: Helpers
+    // MARK: Helpers shared by commands and timers
 
-    private mutating func terminate(_ result: ResultInfo, announceTerminating: Bool) -> [CallEffect] {
+    mutating func terminate(_ result: ResultInfo, announceTerminating: Bool = false, terminationReason: String? = nil) -> [CallEffect] {
         var effects: [CallEffect] = []
         if announceTerminating {
             var terminating = Call()
@@ -172,42 +247,74 @@ public struct CallMachine: Codable, Sendable, Hashable {
         }
         phase = .terminated
         call.resultInfo = result
-        for timer in timers { effects.append(.cancel(timer.kind)) }
+        for timer in timers { effects.append(.cancel(timer.name)) }
         timers = []
+        // Operations still running end with the call.
+        for output in media.cancelAll() {
+            if case .cancelled(let item) = output { effects += finishOperation(item.operationId, status: .failed, result: ResultCodes.operationCancelled, notify: false) }
+        }
         var ended = Call()
         ended.id = id
         ended.state = .terminated
         ended.resultInfo = result
+        ended.terminationReason = terminationReason
         effects.append(notification(.deleted, ended))
         effects.append(.remove)
         return effects
     }
 
-    private mutating func arm(_ kind: CallTimer.Kind, at due: Timestamp) -> [CallEffect] {
+    /// In a group call, the bot alone ends the call: nobody joined, or everyone left.
+    mutating func endIfAlone() -> [CallEffect] {
+        guard kind == .group, phase != .terminated, roster.othersJoined == 0, roster.othersInvited == 0 else { return [] }
+        let everJoined = roster.members.contains { !$0.isBot && $0.participant.rosterSequenceNumber != nil }
+        return terminate(everJoined ? ResultCodes.allOthersLeft : ResultCodes.nobodyJoined)
+    }
+
+    /// Takes a member out of the roster (removed, hung up, or its invitation cancelled).
+    mutating func removeMember(_ id: String) -> [CallEffect] {
+        var effects = disarm(CallTimer.Name(kind: .participantAnswers, subject: id))
+            + disarm(CallTimer.Name(kind: .participantRingingTimeout, subject: id))
+        let changed = (try? roster.handle(.leave(id))) ?? []
+        if !changed.isEmpty { effects.append(rosterNotification(changed)) }
+        for session in contentSharingSessions where session.presenterParticipantId == id {
+            effects += contentSharingChanged(.deleted, session)
+        }
+        effects += resolveInvitation(of: id, joined: false, failure: nil)
+        effects += endIfAlone()
+        return effects
+    }
+
+    mutating func arm(_ kind: CallTimer.Kind, subject: String = "", at due: Timestamp) -> [CallEffect] {
         lastGeneration += 1
-        let timer = CallTimer(kind: kind, due: due, generation: lastGeneration)
-        timers.removeAll { $0.kind == kind }
+        let timer = CallTimer(kind: kind, subject: subject, due: due, generation: lastGeneration)
+        timers.removeAll { $0.name == timer.name }
         timers.append(timer)
         return [.schedule(timer)]
     }
 
-    private mutating func disarm(_ kind: CallTimer.Kind) -> [CallEffect] {
-        guard timers.contains(where: { $0.kind == kind }) else { return [] }
-        timers.removeAll { $0.kind == kind }
-        return [.cancel(kind)]
+    mutating func disarm(_ name: CallTimer.Name) -> [CallEffect] {
+        guard timers.contains(where: { $0.name == name }) else { return [] }
+        timers.removeAll { $0.name == name }
+        return [.cancel(name)]
     }
 
     /// A state notification as Graph sends it: the call's `state` and `id` (and `direction`
-    /// once established, as in Graph's examples).
-    private func stateNotification(_ change: ChangeType, direction: Bool = false) -> CallEffect {
+    /// once established, as in Graph's examples; meeting coordinates when joining one).
+    func stateNotification(_ change: ChangeType, direction: Bool = false, echoMeeting: Bool = false, result: ResultInfo? = nil) -> CallEffect {
         var data = Call()
         data.id = id
         data.state = Self.graphState(phase)
         if direction { data.direction = call.direction }
+        if echoMeeting {
+            data.chatInfo = call.chatInfo
+            data.meetingInfo = call.meetingInfo
+            if phase == .established { data.activeModalities = call.requestedModalities ?? [] }
+        }
+        data.resultInfo = result
         return notification(change, data)
     }
 
-    private func notification(_ change: ChangeType, _ data: Call) -> CallEffect {
+    func notification(_ change: ChangeType, _ data: Call) -> CallEffect {
         .notify(CommsNotification(
             changeType: change,
             resourceUrl: "/communications/calls/\(id)",
@@ -216,8 +323,39 @@ public struct CallMachine: Codable, Sendable, Hashable {
         ))
     }
 
+    /// A roster update listing `changed` (delta) or everyone (full roster).
+    func rosterNotification(_ changed: [Participant]) -> CallEffect {
+        .notify(CommsNotification(
+            changeType: .updated,
+            resourceUrl: "/communications/calls/\(id)/participants",
+            resourceData: roster.notificationData(changed),
+            callbackUri: callbackUri
+        ))
+    }
+
+    /// Records a content-sharing change and announces it when the bot asked for it
+    /// (`isContentSharingNotificationEnabled`).
+    mutating func contentSharingChanged(_ change: ChangeType, _ session: ContentSharingSession) -> [CallEffect] {
+        switch change {
+        case .created: contentSharingSessions.append(session)
+        case .updated: break
+        case .deleted: contentSharingSessions.removeAll { $0.id == session.id }
+        }
+        guard call.callOptions?.isContentSharingNotificationEnabled == true else { return [] }
+        return [.notify(CommsNotification(
+            changeType: change,
+            resourceUrl: "/communications/calls/\(id)/contentsharingsessions",
+            resourceData: .collection([.contentSharingSession(session)]),
+            callbackUri: callbackUri
+        ))]
+    }
+
+    /// Whether roster changes are announced: group calls and meetings; a peer-to-peer call
+    /// gets call-state notifications only.
+    var announcesRoster: Bool { kind != .peerToPeer }
+
     /// The media streams a participant has for the requested modalities.
-    public static func mediaStreams(for modalities: [Modality]?) -> [MediaStream] {
+    public static func mediaStreams(for modalities: [Modality]?, firstSourceId: Int = 1) -> [MediaStream] {
         (modalities ?? []).enumerated().compactMap { index, modality in
             let label: String? = switch modality {
             case .audio: "main-audio"
@@ -227,7 +365,7 @@ public struct CallMachine: Codable, Sendable, Hashable {
             case .unknown, .unknownFutureValue: nil
             }
             guard let label else { return nil }
-            return MediaStream(mediaType: modality, label: label, sourceId: String(index + 1), direction: .sendReceive)
+            return MediaStream(mediaType: modality, label: label, sourceId: String(firstSourceId + index), direction: .sendReceive)
         }
     }
 }

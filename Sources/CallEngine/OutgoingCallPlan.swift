@@ -1,7 +1,7 @@
 import GraphModel
 
-/// Everything the engine needs to place an outgoing call: the validated request with its
-/// server-assigned values filled in, and the far end the world resolved.
+/// Everything the engine needs to place an outgoing call or join a meeting: the validated
+/// request with its server-assigned values filled in, and the far end the world resolved.
 public struct OutgoingCallPlan: Sendable, Hashable {
     /// The call as Graph will show it: id, callChainId, myParticipantId, source, tenantId set.
     public var call: Call
@@ -9,16 +9,29 @@ public struct OutgoingCallPlan: Sendable, Hashable {
     public var tenantId: String
     /// The profile notifications are written with (the API version the call was created on).
     public var profile: GraphWireProfile
-    /// The callee's participant as it will appear once it answers.
-    public var farEndParticipant: Participant
-    public var farEndBehaviour: FarEndBehaviour
+    public var kind: CallMachine.Kind
+    /// The bot's own participant.
+    public var bot: Participant
+    /// Who is called: one target (peer-to-peer) or several (group call).
+    public var targets: [PlannedParticipant]
+    /// Who is in the meeting already when the bot joins.
+    public var attendees: [Participant]
+    /// The content an attendee shares when the bot joins (`presenterParticipantId` names them).
+    public var contentSharing: ContentSharingSession?
 
-    public init(call: Call, appId: String, tenantId: String, profile: GraphWireProfile, farEndParticipant: Participant, farEndBehaviour: FarEndBehaviour) {
+    public init(
+        call: Call, appId: String, tenantId: String, profile: GraphWireProfile, kind: CallMachine.Kind,
+        bot: Participant, targets: [PlannedParticipant], attendees: [Participant] = [],
+        contentSharing: ContentSharingSession? = nil
+    ) {
+        self.contentSharing = contentSharing
         self.call = call
         self.appId = appId
         self.tenantId = tenantId
         self.profile = profile
-        self.farEndParticipant = farEndParticipant
-        self.farEndBehaviour = farEndBehaviour
+        self.kind = kind
+        self.bot = bot
+        self.targets = targets
+        self.attendees = attendees
     }
 }

@@ -9,6 +9,10 @@ struct CallPlanner {
     let world: World
     let newId: @Sendable () -> String
 
+    static let insufficientPermissions = CallRuntimeError.forbidden(
+        code: "7504", message: "Insufficient enterprise tenant permissions, cannot access this API."
+    )
+
     func plan(_ request: Call, caller: CallerApp, profile: GraphWireProfile) throws(CallRuntimeError) -> OutgoingCallPlan {
         guard let callbackUri = request.callbackUri, !callbackUri.isEmpty else {
             throw .invalidRequest("The call is missing its callbackUri.")
@@ -18,32 +22,54 @@ struct CallPlanner {
             throw .forbidden(code: "7505", message: "Request authorization tenant mismatch.")
         }
         let targets = request.targets ?? []
-        if targets.isEmpty && request.meetingInfo == nil {
-            throw .invalidRequest("A call needs either targets or meetingInfo.")
-        }
-        if request.meetingInfo != nil || request.chatInfo != nil {
-            throw .notSupportedYet("Joining meetings is not supported by Switchboard yet.")
-        }
-        if targets.count > 1 {
-            throw .notSupportedYet("Group calls are not supported by Switchboard yet.")
-        }
-        guard let target = targets[0].identity else {
-            throw .invalidRequest("Each target needs an identity.")
-        }
         if let seconds = request.ringingTimeoutInSeconds, !(1...115).contains(seconds) {
             throw .invalidRequest("ringingTimeoutInSeconds must be between 1 and 115.")
         }
         if request.mediaConfig?.kind == .appHostedMediaConfig, !caller.holds(any: ["Calls.AccessMedia.All"]) {
-            throw .forbidden(code: "7504", message: "Insufficient enterprise tenant permissions, cannot access this API.")
+            throw Self.insufficientPermissions
         }
-        guard caller.holds(any: ["Calls.Initiate.All", "Calls.InitiateGroupCall.All"]) else {
-            throw .forbidden(code: "7504", message: "Insufficient enterprise tenant permissions, cannot access this API.")
+        for (index, target) in targets.enumerated() where target.identity == nil {
+            throw .invalidRequest("targets[\(index)] needs an identity.")
+        }
+
+        let kind: CallMachine.Kind
+        var attendees: [Participant] = []
+        var contentSharing: ContentSharingSession?
+        if request.meetingInfo != nil {
+            kind = .meeting
+            let meeting = try findMeeting(request)
+            let guest = request.source?.identity?.user != nil
+            let joinPermissions = guest ? ["Calls.JoinGroupCallAsGuest.All"] : ["Calls.JoinGroupCall.All", "Calls.JoinGroupCallAsGuest.All"]
+            guard caller.holds(any: joinPermissions) else { throw Self.insufficientPermissions }
+            attendees = meeting.attendees.map { userId in attendee(userId, modalities: request.requestedModalities) }
+            if let sharerId = meeting.sharerId,
+               let index = meeting.attendees.firstIndex(where: { $0.lowercased() == sharerId.lowercased() }) {
+                var session = ContentSharingSession(id: newId().uppercased().filter { $0 != "-" })
+                session.presenterParticipantId = attendees[index].id
+                contentSharing = session
+            }
+        } else if targets.isEmpty {
+            throw .invalidRequest("A call needs either targets or meetingInfo.")
+        } else if targets.count == 1 {
+            kind = .peerToPeer
+            guard caller.holds(any: ["Calls.Initiate.All", "Calls.InitiateGroupCall.All"]) else { throw Self.insufficientPermissions }
+        } else {
+            kind = .group
+            guard caller.holds(any: ["Calls.InitiateGroupCall.All"]) else { throw Self.insufficientPermissions }
+            let users = targets.count { $0.identity?.user != nil }
+            if users > CallMachine.groupCallUserLimit {
+                throw .invalidRequest("A group call supports up to \(CallMachine.groupCallUserLimit) VoIP users (\(users) were asked for).")
+            }
         }
 
         var source = request.source ?? ParticipantInfo(identity: nil)
         var identity = source.identity ?? IdentitySet()
-        identity.application = Identity(id: caller.appId, displayName: caller.displayName)
-        if target.phone != nil {
+        if identity.user == nil || kind != .meeting {
+            // The bot is the calling application (a guest join keeps the user identity it chose).
+            identity.application = Identity(id: caller.appId, displayName: caller.displayName)
+            identity.user = nil
+        }
+        if targets.contains(where: { $0.identity?.phone != nil }) || identity.applicationInstance != nil {
             guard let instanceId = identity.applicationInstance?.id,
                   let instance = world.applicationInstance(id: instanceId),
                   instance.applicationId.lowercased() == caller.appId.lowercased()
@@ -71,16 +97,69 @@ struct CallPlanner {
         call.answeredBy = nil
         call.terminationReason = nil
         call.activeModalities = nil
+        if kind == .meeting, request.chatInfo == nil, let meeting = try? findMeeting(request) {
+            call.chatInfo = ChatInfo(threadId: meeting.threadId, messageId: "0")
+        }
 
-        let farEnd = world.resolve(target)
-        let farEndParticipant = Participant(
-            id: newId(),
-            info: ParticipantInfo(identity: farEnd.identity, languageId: "en-US", region: "westus"),
+        let bot = Participant(
+            id: call.myParticipantId ?? "",
+            info: ParticipantInfo(identity: source.identity),
             mediaStreams: CallMachine.mediaStreams(for: request.requestedModalities)
         )
+        let planned = targets.map { target in
+            actionPlanner.plannedParticipant(target.identity ?? IdentitySet(), invitation: target, modalities: request.requestedModalities)
+        }
         return OutgoingCallPlan(
-            call: call, appId: caller.appId, tenantId: caller.tenantId, profile: profile,
-            farEndParticipant: farEndParticipant, farEndBehaviour: farEnd.behaviour
+            call: call, appId: caller.appId, tenantId: caller.tenantId, profile: profile, kind: kind,
+            bot: bot, targets: planned, attendees: attendees, contentSharing: contentSharing
+        )
+    }
+
+    private var actionPlanner: ActionPlanner {
+        ActionPlanner(world: world, newId: newId, prompts: FixedPromptDurations())
+    }
+
+    /// The world's meeting the request's coordinates name: by chat thread (and organizer),
+    /// by join meeting id (and passcode), or by join token.
+    func findMeeting(_ request: Call) throws(CallRuntimeError) -> WorldMeeting {
+        guard let info = request.meetingInfo else { throw .invalidRequest("meetingInfo is required to join a meeting.") }
+        switch info.kind {
+        case .organizerMeetingInfo:
+            guard let threadId = request.chatInfo?.threadId else {
+                throw .invalidRequest("Joining a meeting by organizerMeetingInfo needs chatInfo.threadId.")
+            }
+            guard let meeting = world.meeting(threadId: threadId) else { throw .meetingNotFound("No meeting has the chat thread '\(threadId)'.") }
+            if let organizerId = info.organizer?.user?.id, organizerId.lowercased() != meeting.organizerId.lowercased() {
+                throw .meetingNotFound("The meeting of chat thread '\(threadId)' is not organised by '\(organizerId)'.")
+            }
+            return meeting
+        case .joinMeetingIdMeetingInfo:
+            guard let joinMeetingId = info.joinMeetingId, !joinMeetingId.isEmpty else {
+                throw .invalidRequest("joinMeetingIdMeetingInfo needs joinMeetingId.")
+            }
+            guard let meeting = world.meeting(joinMeetingId: joinMeetingId) else {
+                throw .meetingNotFound("No meeting has the join meeting id '\(joinMeetingId)'.")
+            }
+            if let passcode = info.passcode, let expected = meeting.passcode, passcode != expected {
+                throw .forbidden(code: "accessDenied", message: "The passcode of meeting '\(joinMeetingId)' is not correct.")
+            }
+            return meeting
+        case .tokenMeetingInfo:
+            guard let token = info.token, !token.isEmpty else { throw .invalidRequest("tokenMeetingInfo needs token.") }
+            guard let meeting = world.meeting(token: token) else { throw .meetingNotFound("The meeting join token is not valid.") }
+            return meeting
+        }
+    }
+
+    /// A meeting attendee as the roster shows them.
+    private func attendee(_ userId: String, modalities: [Modality]?) -> Participant {
+        let user = world.user(id: userId)
+        let identity = IdentitySet(user: Identity(id: user?.id ?? userId, displayName: user?.displayName))
+        return Participant(
+            id: newId(),
+            info: ParticipantInfo(identity: identity, languageId: "en-US", region: "westus"),
+            isMuted: true,
+            mediaStreams: CallMachine.mediaStreams(for: [.audio])
         )
     }
 }

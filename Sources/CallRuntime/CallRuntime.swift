@@ -15,6 +15,10 @@ public final class CallRuntime: Sendable {
     private let outbox: any OutboxListener
     private let logger: Logger
     private let planner: CallPlanner
+    /// Plans the bot's actions (validation, ids, the world's answers).
+    public let actions: ActionPlanner
+    /// Recordings made by recordResponse, for `GET recordingLocation`.
+    public let recordings = RecordingVault()
     private let locks = KeyedLock()
     /// The live calls, as last committed. The store is written only through this runtime,
     /// so the cache never disagrees with it.
@@ -26,6 +30,7 @@ public final class CallRuntime: Sendable {
     public init(
         store: any CallStore, world: World, clock: any WallClock, outbox: any OutboxListener,
         logger: Logger = Logger(label: "switchboard.runtime"),
+        prompts: any PromptDurations = FixedPromptDurations(),
         newId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
     ) {
         self.store = store
@@ -33,10 +38,11 @@ public final class CallRuntime: Sendable {
         self.outbox = outbox
         self.logger = logger
         planner = CallPlanner(world: world, newId: newId)
+        actions = ActionPlanner(world: world, newId: newId, prompts: prompts)
         let sink = TimerSink()
         timerSink = sink
-        timers = TimerService(clock: clock) { callId, kind, generation in
-            await sink.runtime?.timerFired(callId: callId, kind: kind, generation: generation)
+        timers = TimerService(clock: clock) { callId, name, generation in
+            await sink.runtime?.timerFired(callId: callId, name: name, generation: generation)
         }
         sink.runtime = self
     }
@@ -83,22 +89,43 @@ public final class CallRuntime: Sendable {
 
     /// Hangs up the bot's leg (`DELETE`).
     public func hangUp(id: String, caller: CallerApp) async throws {
-        try await handle(.hangUp, id: id, caller: caller)
+        _ = try await perform(id: id, caller: caller) { _, _ in .hangUp }
     }
 
     /// Resets the keepAlive window.
     public func keepAlive(id: String, caller: CallerApp) async throws {
-        try await handle(.keepAlive, id: id, caller: caller)
+        _ = try await perform(id: id, caller: caller) { _, _ in .keepAlive }
     }
 
-    /// Live calls in memory.
-    public var activeCallCount: Int { machines.withLock { $0.count } }
-
-    // MARK: Running the engine
-
-    private func handle(_ input: CallMachine.Input, id: String, caller: CallerApp) async throws {
+    /// Runs a bot's action on call `id`: `plan` turns the request into a command while the
+    /// call is held (so it sees the call as it is), the engine handles it, and the change is
+    /// committed with its notifications before the reply is returned.
+    public func perform(
+        id: String, caller: CallerApp,
+        _ plan: @Sendable (ActionPlanner, CallMachine) async throws -> CallCommand
+    ) async throws -> CallReply? {
         try await locks.withLock(id) {
             var machine = try call(id: id, caller: caller)
+            let command = try await plan(actions, machine)
+            let effects: [CallEffect]
+            do {
+                effects = try machine.handle(.command(command), now: clock.now())
+            } catch let error as CallEngineError {
+                throw CallRuntimeError.engine(error)
+            }
+            if case .recordResponse(let ticket, _, _, let recording) = command {
+                recordings.keep(operationId: ticket.id, plan: recording)
+            }
+            try await apply(machine, effects)
+            for case .reply(let reply) in effects { return reply }
+            return nil
+        }
+    }
+
+    /// Something the far end does in call `id` (a participant hangs up, presses keys).
+    public func farEnd(_ input: CallMachine.Input, callId id: String) async throws {
+        try await locks.withLock(id) {
+            guard var machine = machines.withLock({ $0[id] }) else { throw CallRuntimeError.callNotFound(id) }
             let effects: [CallEffect]
             do {
                 effects = try machine.handle(input, now: clock.now())
@@ -109,16 +136,21 @@ public final class CallRuntime: Sendable {
         }
     }
 
-    func timerFired(callId: String, kind: CallTimer.Kind, generation: Int) async {
+    /// Live calls in memory.
+    public var activeCallCount: Int { machines.withLock { $0.count } }
+
+    // MARK: Running the engine
+
+    func timerFired(callId: String, name: CallTimer.Name, generation: Int) async {
         do {
             try await locks.withLock(callId) {
                 guard var machine = machines.withLock({ $0[callId] }) else { return }
-                let effects = try machine.handle(.timerFired(kind, generation: generation), now: clock.now())
+                let effects = try machine.handle(.timerFired(name, generation: generation), now: clock.now())
                 guard !effects.isEmpty else { return }
                 try await apply(machine, effects)
             }
         } catch {
-            logger.error("Timer could not be applied", metadata: ["call.id": "\(callId)", "timer": "\(kind)", "error": "\(error)"])
+            logger.error("Timer could not be applied", metadata: ["call.id": "\(callId)", "timer": "\(name.kind)", "error": "\(error)"])
         }
     }
 
@@ -139,7 +171,7 @@ public final class CallRuntime: Sendable {
                 ))
             case .remove:
                 removed = true
-            case .schedule, .cancel:
+            case .schedule, .cancel, .reply:
                 break
             }
         }

@@ -9,6 +9,8 @@ public enum CallRuntimeError: Error, Sendable, Hashable {
     case invalidRequest(String)
     /// The caller may not do this (HTTP 403) with Graph's calls error code.
     case forbidden(code: String, message: String)
+    /// The meeting the request names does not exist (HTTP 404).
+    case meetingNotFound(String)
     /// Graph supports it, Switchboard does not yet (HTTP 501).
     case notSupportedYet(String)
     /// The engine refused the input.

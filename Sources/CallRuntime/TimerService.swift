@@ -14,7 +14,7 @@ public final class TimerService: Service, Sendable {
     struct Entry: Comparable, Sendable {
         var due: Timestamp
         var callId: String
-        var kind: CallTimer.Kind
+        var name: CallTimer.Name
         var generation: Int
 
         static func < (lhs: Entry, rhs: Entry) -> Bool {
@@ -25,9 +25,9 @@ public final class TimerService: Service, Sendable {
     private let clock: any WallClock
     private let heap = Mutex(Heap<Entry>())
     private let wakeup = Wakeup()
-    private let fire: @Sendable (String, CallTimer.Kind, Int) async -> Void
+    private let fire: @Sendable (String, CallTimer.Name, Int) async -> Void
 
-    init(clock: any WallClock, fire: @escaping @Sendable (String, CallTimer.Kind, Int) async -> Void) {
+    init(clock: any WallClock, fire: @escaping @Sendable (String, CallTimer.Name, Int) async -> Void) {
         self.clock = clock
         self.fire = fire
     }
@@ -35,7 +35,7 @@ public final class TimerService: Service, Sendable {
     /// Arms `timer` for `callId`.
     func arm(_ timer: CallTimer, callId: String) {
         let isEarliest = heap.withLock { heap -> Bool in
-            heap.insert(Entry(due: timer.due, callId: callId, kind: timer.kind, generation: timer.generation))
+            heap.insert(Entry(due: timer.due, callId: callId, name: timer.name, generation: timer.generation))
             return heap.min?.generation == timer.generation && heap.min?.callId == callId
         }
         if isEarliest { wakeup.signal() }
@@ -56,7 +56,7 @@ public final class TimerService: Service, Sendable {
                         return due
                     }
                     for entry in due {
-                        group.addTask { await self.fire(entry.callId, entry.kind, entry.generation) }
+                        group.addTask { await self.fire(entry.callId, entry.name, entry.generation) }
                     }
                     // One sleeper for the earliest deadline; an earlier arrival signals sooner.
                     if let next = heap.withLock({ $0.min?.due }), armedUntil.map({ next < $0 }) ?? true {

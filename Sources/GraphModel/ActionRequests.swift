@@ -268,3 +268,20 @@ public struct StartHoldMusicRequest: GraphObject {
         try w.write(clientContext, "clientContext")
     }
 }
+
+/// `logTeleconferenceDeviceQuality` parameters.
+public struct LogTeleconferenceDeviceQualityRequest: GraphObject {
+    public var quality: TeleconferenceDeviceQuality?
+    public var additionalData: [String: JSONValue] = [:]
+
+    public init() {}
+    public var odataTypeName: String? { nil }
+
+    public init(reading r: inout GraphObjectReader) throws {
+        quality = try r.read("quality")
+    }
+
+    public func write(to w: inout GraphObjectWriter) throws {
+        try w.write(quality, "quality")
+    }
+}

@@ -49,9 +49,9 @@ public struct AudioRoutingGroup: GraphObject {
 
     public func write(to w: inout GraphObjectWriter) throws {
         try w.write(id, "id")
+        try w.write(receivers, "receivers")
         try w.write(routingMode, "routingMode")
         try w.write(sources, "sources")
-        try w.write(receivers, "receivers")
     }
 }
 
@@ -77,8 +77,8 @@ public struct DeltaParticipants: GraphObject {
 
     public func write(to w: inout GraphObjectWriter) throws {
         try w.write(id, "id")
-        try w.write(participants, "participants")
         try w.write(sequenceNumber, "sequenceNumber")
+        try w.write(participants, "participants")
     }
 }
 

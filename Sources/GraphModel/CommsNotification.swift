@@ -91,8 +91,8 @@ public struct CommsNotification: GraphObject {
     /// (`resource`, `callbackUri`, `resourceData`) are part of the contract bots rely on.
     public func write(to w: inout GraphObjectWriter) throws {
         try w.write(changeType, "changeType")
-        try w.write(resource, "resource")
         try w.write(resourceUrl, "resourceUrl")
+        try w.write(resource, "resource")
         try w.write(callbackUri, "callbackUri")
         try w.write(resourceData, "resourceData")
     }

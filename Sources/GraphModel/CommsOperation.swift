@@ -73,12 +73,12 @@ public struct CommsOperation: GraphObject {
 
     public func write(to w: inout GraphObjectWriter) throws {
         try w.write(id, "id")
-        try w.write(status, "status")
         try w.write(clientContext, "clientContext")
         try w.write(resultInfo, "resultInfo")
+        try w.write(status, "status")
         try w.write(participants, "participants")
-        try w.write(recordingLocation, "recordingLocation")
         try w.write(recordingAccessToken, "recordingAccessToken")
+        try w.write(recordingLocation, "recordingLocation")
         if kind == .sendDtmfTonesOperation {
             try w.write(completionReason, "completionReason")
         } else {

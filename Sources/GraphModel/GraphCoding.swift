@@ -26,6 +26,9 @@ public struct GraphKey: CodingKey, Hashable, Sendable {
 /// The `@odata.type` annotation key.
 public let odataTypeKey = "@odata.type"
 
+/// The `@odata.context` annotation key.
+public let odataContextKey = "@odata.context"
+
 /// Reads a JSON object property by property and keeps what it did not read.
 public struct GraphObjectReader {
     let container: KeyedDecodingContainer<GraphKey>
@@ -70,9 +73,12 @@ public struct GraphObjectWriter {
     var container: KeyedEncodingContainer<GraphKey>
     public let profile: GraphWireProfile
 
-    public init(_ encoder: any Encoder, odataType: String?) throws {
+    /// Starts an object: `@odata.context` (when given) and `@odata.type` come first, as Graph
+    /// writes them.
+    public init(_ encoder: any Encoder, odataType: String?, context: JSONValue? = nil) throws {
         container = encoder.container(keyedBy: GraphKey.self)
         profile = encoder.userInfo[.graphWireProfile] as? GraphWireProfile ?? .beta
+        if let context { try container.encode(context, forKey: GraphKey(odataContextKey)) }
         if let odataType { try container.encode(odataType, forKey: GraphKey(odataTypeKey)) }
     }
 
@@ -91,7 +97,7 @@ public struct GraphObjectWriter {
     /// Writes open-type data: instance annotations (`@...`) always, other properties only
     /// on the beta profile.
     public mutating func finish(_ additionalData: [String: JSONValue]) throws {
-        for key in additionalData.keys.sorted() where profile == .beta || key.hasPrefix("@") {
+        for key in additionalData.keys.sorted() where key != odataContextKey && (profile == .beta || key.hasPrefix("@")) {
             try container.encode(additionalData[key]!, forKey: GraphKey(key))
         }
     }
@@ -117,7 +123,7 @@ extension GraphObject {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var writer = try GraphObjectWriter(encoder, odataType: odataTypeName)
+        var writer = try GraphObjectWriter(encoder, odataType: odataTypeName, context: additionalData[odataContextKey])
         try write(to: &writer)
         try writer.finish(additionalData)
     }

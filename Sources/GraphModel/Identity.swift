@@ -65,11 +65,11 @@ public struct Identity: GraphObject {
     public func write(to w: inout GraphObjectWriter) throws {
         try w.write(displayName, "displayName")
         try w.write(id, "id")
-        try w.write(tenantId, "tenantId")
-        try w.write(hidden, "hidden")
-        try w.write(applicationType, "applicationType")
-        try w.write(email, "email")
         try w.write(azureCommunicationServicesResourceId, "azureCommunicationServicesResourceId")
+        try w.write(applicationType, "applicationType")
+        try w.write(hidden, "hidden")
+        try w.write(tenantId, "tenantId")
+        try w.write(email, "email")
     }
 }
 

@@ -26,6 +26,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        if case .object(let value) = self {
+            // Keys sorted: open-type objects come out the same every time.
+            var object = encoder.container(keyedBy: GraphKey.self)
+            for key in value.keys.sorted() { try object.encode(value[key]!, forKey: GraphKey(key)) }
+            return
+        }
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -38,7 +44,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
             }
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
+        case .object: break
         }
     }
 

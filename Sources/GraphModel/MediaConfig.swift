@@ -17,8 +17,8 @@ public struct MediaInfo: GraphObject {
     }
 
     public func write(to w: inout GraphObjectWriter) throws {
-        try w.write(uri, "uri")
         try w.write(resourceId, "resourceId")
+        try w.write(uri, "uri")
     }
 }
 

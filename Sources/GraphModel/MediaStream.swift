@@ -26,11 +26,11 @@ public struct MediaStream: GraphObject {
     }
 
     public func write(to w: inout GraphObjectWriter) throws {
-        try w.write(mediaType, "mediaType")
-        try w.write(label, "label")
-        try w.write(sourceId, "sourceId")
         try w.write(direction, "direction")
+        try w.write(label, "label")
+        try w.write(mediaType, "mediaType")
         try w.write(serverMuted, "serverMuted")
+        try w.write(sourceId, "sourceId")
     }
 }
 

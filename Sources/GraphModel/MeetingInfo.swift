@@ -72,9 +72,9 @@ public struct ChatInfo: GraphObject {
     }
 
     public func write(to w: inout GraphObjectWriter) throws {
-        try w.write(threadId, "threadId")
         try w.write(messageId, "messageId")
         try w.write(replyChainMessageId, "replyChainMessageId")
+        try w.write(threadId, "threadId")
     }
 }
 

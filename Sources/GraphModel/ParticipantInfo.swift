@@ -29,9 +29,9 @@ public struct ParticipantInfo: GraphObject {
     }
 
     public func write(to w: inout GraphObjectWriter) throws {
-        try w.write(identity, "identity")
         try w.write(countryCode, "countryCode")
         try w.write(endpointType, "endpointType")
+        try w.write(identity, "identity")
         try w.write(languageId, "languageId")
         try w.write(participantId, "participantId")
         try w.write(region, "region")
@@ -64,8 +64,8 @@ public struct InvitationParticipantInfo: GraphObject {
     }
 
     public func write(to w: inout GraphObjectWriter) throws {
-        try w.write(identity, "identity")
         try w.write(hidden, "hidden")
+        try w.write(identity, "identity")
         try w.write(participantId, "participantId")
         try w.write(removeFromDefaultAudioRoutingGroup, "removeFromDefaultAudioRoutingGroup")
         try w.write(replacesCallId, "replacesCallId")

@@ -36,8 +36,8 @@ public struct ResultInfo: GraphObject {
 
     public func write(to w: inout GraphObjectWriter) throws {
         try w.write(code, "code")
-        try w.write(subcode, "subcode")
         try w.write(message, "message")
+        try w.write(subcode, "subcode")
     }
 }
 

@@ -60,12 +60,33 @@ public struct GraphError: Error, Sendable, Hashable {
             return .badRequest(message)
         case .forbidden(let code, let message):
             return GraphError(.forbidden, code: code, message: message)
+        case .meetingNotFound(let message):
+            return .notFound(message)
         case .notSupportedYet(let message):
             return GraphError(.notImplemented, code: "notSupported", message: message)
-        case .engine(.callEnded):
+        case .engine(let error):
+            return from(engine: error)
+        }
+    }
+
+    private static func from(engine error: CallEngineError) -> GraphError {
+        switch error {
+        case .callEnded:
             return .notFound("The call has ended.")
-        case .engine(.invalidState(let action, let state)):
+        case .invalidState(let action, let state):
             return .badRequest("'\(action)' is not allowed while the call is \(state.rawValue).")
+        case .notSupportedInCall(let action, let reason):
+            return .badRequest("'\(action)' is not supported in this call: \(reason).")
+        case .participantNotFound(let id):
+            return .notFound("Participant '\(id)' was not found in the call.")
+        case .audioRoutingGroupNotFound(let id):
+            return .notFound("Audio routing group '\(id)' was not found in the call.")
+        case .audioRoutingGroupExists(let id):
+            return GraphError(.conflict, code: "nameAlreadyExists", message: "An audio routing group with id '\(id)' exists already.")
+        case .operationNotFound(let id):
+            return .notFound("Operation '\(id)' was not found in the call.")
+        case .rejected(let message):
+            return .badRequest(message)
         }
     }
 

@@ -18,6 +18,32 @@ struct GraphPath: Sendable, Hashable {
         case operation(String, operationId: String)
         case callCollection(String, name: String)
         case callCollectionItem(String, name: String, itemId: String)
+
+        /// Which entry of the route table serves this resource.
+        var route: Route {
+            switch self {
+            case .calls: .calls
+            case .callsAction: .callsAction
+            case .call: .call
+            case .callAction: .callAction
+            case .participants: .participants
+            case .participantsAction: .participantsAction
+            case .participant: .participant
+            case .participantAction: .participantAction
+            case .operations: .operations
+            case .operation: .operation
+            case .callCollection(_, let name): name == "audioRoutingGroups" ? .audioRoutingGroups : .contentSharingSessions
+            case .callCollectionItem(_, let name, _): name == "audioRoutingGroups" ? .audioRoutingGroup : .contentSharingSession
+            }
+        }
+    }
+
+    /// The kinds of resource, as the route table names them.
+    enum Route: Sendable, Hashable {
+        case calls, callsAction, call, callAction
+        case participants, participantsAction, participant, participantAction
+        case operations, operation
+        case audioRoutingGroups, audioRoutingGroup, contentSharingSessions, contentSharingSession
     }
 
     var profile: GraphWireProfile

@@ -41,6 +41,7 @@ public enum SwitchboardServer {
         }
         TokenEndpoint(issuer: tokens, clock: services.clock).register(on: router)
         DiscoveryEndpoints(services: services).register(on: router)
+        RecordingEndpoint(services: services).register(on: router)
         return router
     }
 

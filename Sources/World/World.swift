@@ -53,6 +53,22 @@ public struct World: Sendable {
         applicationInstances.first { $0.id.lowercased() == id.lowercased() }
     }
 
+    /// The meeting with this chat thread.
+    public func meeting(threadId: String) -> WorldMeeting? {
+        meetings.first { $0.threadId == threadId }
+    }
+
+    /// The meeting with this join meeting id (digits compared, spaces ignored).
+    public func meeting(joinMeetingId: String) -> WorldMeeting? {
+        let digits = joinMeetingId.filter { !$0.isWhitespace }
+        return meetings.first { $0.joinMeetingId?.filter { !$0.isWhitespace } == digits }
+    }
+
+    /// The meeting this join token opens.
+    public func meeting(token: String) -> WorldMeeting? {
+        meetings.first { $0.token == token }
+    }
+
     /// How the far end named by `target` behaves when called, and who it is.
     public func resolve(_ target: IdentitySet) -> FarEnd {
         if let userId = target.user?.id {
@@ -153,17 +169,30 @@ public struct WorldApplicationInstance: Sendable, Hashable {
 
 /// A scheduled Teams meeting.
 public struct WorldMeeting: Sendable, Hashable {
+    /// The meeting's chat thread (`chatInfo.threadId`); it names the meeting.
     public var threadId: String
     public var organizerId: String
     public var tenantId: String
     public var joinMeetingId: String?
     public var passcode: String?
+    /// The join token a `tokenMeetingInfo` carries for this meeting.
+    public var token: String?
+    /// The users (ids) in the meeting when a bot joins, in roster order.
+    public var attendees: [String]
+    /// The attendee who shares content, if anyone does.
+    public var sharerId: String?
 
-    public init(threadId: String, organizerId: String, tenantId: String, joinMeetingId: String? = nil, passcode: String? = nil) {
+    public init(
+        threadId: String, organizerId: String, tenantId: String, joinMeetingId: String? = nil, passcode: String? = nil,
+        token: String? = nil, attendees: [String] = [], sharerId: String? = nil
+    ) {
         self.threadId = threadId
         self.organizerId = organizerId
         self.tenantId = tenantId
         self.joinMeetingId = joinMeetingId
         self.passcode = passcode
+        self.token = token
+        self.attendees = attendees
+        self.sharerId = sharerId
     }
 }

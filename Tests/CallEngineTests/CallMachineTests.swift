@@ -16,7 +16,11 @@ import Testing
         call.targets = [InvitationParticipantInfo(identity: IdentitySet(user: Identity(id: "user", displayName: "John")))]
         call.ringingTimeoutInSeconds = ringingTimeout
         let farEnd = Participant(id: "peer-1", info: ParticipantInfo(identity: IdentitySet(user: Identity(id: "user", displayName: "John"))))
-        return OutgoingCallPlan(call: call, appId: "app", tenantId: "tenant", profile: .v1, farEndParticipant: farEnd, farEndBehaviour: behaviour)
+        let bot = Participant(id: "bot-1", info: call.source!)
+        return OutgoingCallPlan(
+            call: call, appId: "app", tenantId: "tenant", profile: .v1, kind: .peerToPeer,
+            bot: bot, targets: [PlannedParticipant(participant: farEnd, behaviour: behaviour)]
+        )
     }
 
     func notification(_ change: ChangeType, state: CallState, direction: CallDirection? = nil, result: ResultInfo? = nil) -> CallEffect {
@@ -43,8 +47,8 @@ import Testing
 
     @Test func theFarEndAnsweringEstablishesTheCall() throws {
         var (machine, _) = CallMachine.placeOutgoing(plan(.answer(ringFor: .seconds(2))), now: start)
-        let effects = try machine.handle(.timerFired(.farEndAnswers, generation: 2), now: start.advanced(by: .seconds(2)))
-        #expect(effects == [.cancel(.ringingTimeout), notification(.updated, state: .established, direction: .outgoing)])
+        let effects = try machine.handle(.timerFired(CallTimer.Name(kind: .farEndAnswers), generation: 2), now: start.advanced(by: .seconds(2)))
+        #expect(effects == [.cancel(CallTimer.Name(kind: .ringingTimeout)), notification(.updated, state: .established, direction: .outgoing)])
         #expect(machine.graphCall.state == .established)
         #expect(machine.participants.map(\.id) == ["bot-1", "peer-1"])
         #expect(machine.timers.map(\.kind) == [.keepAliveExpiry])
@@ -52,23 +56,23 @@ import Testing
 
     @Test func aStaleTimerDoesNothing() throws {
         var (machine, _) = CallMachine.placeOutgoing(plan(.answer(ringFor: .seconds(2))), now: start)
-        #expect(try machine.handle(.timerFired(.farEndAnswers, generation: 99), now: start.advanced(by: .seconds(2))) == [])
+        #expect(try machine.handle(.timerFired(CallTimer.Name(kind: .farEndAnswers), generation: 99), now: start.advanced(by: .seconds(2))) == [])
         #expect(machine.graphCall.state == .establishing)
     }
 
     @Test func hangingUpAnnouncesTerminatingThenDeleted() throws {
         var (machine, _) = CallMachine.placeOutgoing(plan(.answer(ringFor: .seconds(2))), now: start)
-        _ = try machine.handle(.timerFired(.farEndAnswers, generation: 2), now: start.advanced(by: .seconds(2)))
-        let effects = try machine.handle(.hangUp, now: start.advanced(by: .seconds(10)))
+        _ = try machine.handle(.timerFired(CallTimer.Name(kind: .farEndAnswers), generation: 2), now: start.advanced(by: .seconds(2)))
+        let effects = try machine.handle(.command(.hangUp), now: start.advanced(by: .seconds(10)))
         #expect(effects == [
             notification(.updated, state: .terminating),
-            .cancel(.keepAliveExpiry),
+            .cancel(CallTimer.Name(kind: .keepAliveExpiry)),
             notification(.deleted, state: .terminated, result: ResultInfo(code: 200, subcode: 5001, message: "The conversation has ended.")),
             .remove,
         ])
         #expect(machine.isTerminated)
-        #expect(throws: CallEngineError.callEnded) { try machine.handle(.hangUp, now: start) }
-        #expect(try machine.handle(.timerFired(.keepAliveExpiry, generation: 1), now: start) == [])
+        #expect(throws: CallEngineError.callEnded) { try machine.handle(.command(.hangUp), now: start) }
+        #expect(try machine.handle(.timerFired(CallTimer.Name(kind: .keepAliveExpiry), generation: 1), now: start) == [])
     }
 
     @Test func anUnknownTargetEndsTheCallAtOnce() {
@@ -76,7 +80,7 @@ import Testing
         #expect(effects == [
             notification(.updated, state: .establishing),
             .schedule(CallTimer(kind: .keepAliveExpiry, due: start.advanced(by: .seconds(2700)), generation: 1)),
-            .cancel(.keepAliveExpiry),
+            .cancel(CallTimer.Name(kind: .keepAliveExpiry)),
             notification(.deleted, state: .terminated, result: ResultCodes.noCalleeEndpoints),
             .remove,
         ])
@@ -86,35 +90,35 @@ import Testing
     @Test func nobodyAnsweringEndsTheCallAfterTheRingingTimeout() throws {
         var (machine, effects) = CallMachine.placeOutgoing(plan(.noAnswer, ringingTimeout: 30), now: start)
         #expect(effects.last == .schedule(CallTimer(kind: .ringingTimeout, due: start.advanced(by: .seconds(30)), generation: 2)))
-        let ended = try machine.handle(.timerFired(.ringingTimeout, generation: 2), now: start.advanced(by: .seconds(30)))
-        #expect(ended == [.cancel(.keepAliveExpiry), notification(.deleted, state: .terminated, result: ResultCodes.noAnswer), .remove])
+        let ended = try machine.handle(.timerFired(CallTimer.Name(kind: .ringingTimeout), generation: 2), now: start.advanced(by: .seconds(30)))
+        #expect(ended == [.cancel(CallTimer.Name(kind: .keepAliveExpiry)), notification(.deleted, state: .terminated, result: ResultCodes.noAnswer), .remove])
     }
 
     @Test func keepAliveMovesTheExpiryAndItsAbsenceEndsTheCall() throws {
         var (machine, _) = CallMachine.placeOutgoing(plan(.answer(ringFor: .zero)), now: start)
-        _ = try machine.handle(.timerFired(.farEndAnswers, generation: 2), now: start)
+        _ = try machine.handle(.timerFired(CallTimer.Name(kind: .farEndAnswers), generation: 2), now: start)
         let later = start.advanced(by: .seconds(900))
-        #expect(try machine.handle(.keepAlive, now: later) == [.schedule(CallTimer(kind: .keepAliveExpiry, due: later.advanced(by: .seconds(2700)), generation: 4))])
-        #expect(try machine.handle(.timerFired(.keepAliveExpiry, generation: 1), now: start.advanced(by: .seconds(2700))) == [])
-        let expired = try machine.handle(.timerFired(.keepAliveExpiry, generation: 4), now: later.advanced(by: .seconds(2700)))
+        #expect(try machine.handle(.command(.keepAlive), now: later) == [.schedule(CallTimer(kind: .keepAliveExpiry, due: later.advanced(by: .seconds(2700)), generation: 4))])
+        #expect(try machine.handle(.timerFired(CallTimer.Name(kind: .keepAliveExpiry), generation: 1), now: start.advanced(by: .seconds(2700))) == [])
+        let expired = try machine.handle(.timerFired(CallTimer.Name(kind: .keepAliveExpiry), generation: 4), now: later.advanced(by: .seconds(2700)))
         #expect(expired == [notification(.deleted, state: .terminated, result: ResultCodes.keepAliveTimeout), .remove])
     }
 
     @Test func theFarEndHangingUpEndsAnEstablishedCall() throws {
         var (machine, _) = CallMachine.placeOutgoing(plan(.answer(ringFor: .zero)), now: start)
         #expect(throws: CallEngineError.invalidState(action: "farEndHangsUp", state: .establishing)) {
-            try machine.handle(.farEndHangsUp, now: start)
+            try machine.handle(.farEndHangsUp(participantId: nil), now: start)
         }
-        _ = try machine.handle(.timerFired(.farEndAnswers, generation: 2), now: start)
-        let effects = try machine.handle(.farEndHangsUp, now: start)
-        #expect(effects == [.cancel(.keepAliveExpiry), notification(.deleted, state: .terminated, result: ResultCodes.peerEndedCall), .remove])
+        _ = try machine.handle(.timerFired(CallTimer.Name(kind: .farEndAnswers), generation: 2), now: start)
+        let effects = try machine.handle(.farEndHangsUp(participantId: nil), now: start)
+        #expect(effects == [.cancel(CallTimer.Name(kind: .keepAliveExpiry)), notification(.deleted, state: .terminated, result: ResultCodes.peerEndedCall), .remove])
     }
 
     @Test func stateSurvivesEncodingForTheStore() throws {
         var (machine, _) = CallMachine.placeOutgoing(plan(.answer(ringFor: .seconds(1))), now: start)
         let restored = try JSONDecoder().decode(CallMachine.self, from: JSONEncoder().encode(machine))
         #expect(restored == machine)
-        _ = try machine.handle(.timerFired(.farEndAnswers, generation: 2), now: start)
+        _ = try machine.handle(.timerFired(CallTimer.Name(kind: .farEndAnswers), generation: 2), now: start)
         #expect(restored != machine)
     }
 }

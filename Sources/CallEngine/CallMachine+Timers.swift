@@ -1,0 +1,66 @@
+import GraphModel
+
+extension CallMachine {
+    /// A current (not stale) timer fired.
+    mutating func timerFired(_ name: CallTimer.Name, now: Timestamp) -> [CallEffect] {
+        switch name.kind {
+        case .farEndAnswers:
+            guard phase == .ringing, let peerId else { return [] }
+            _ = try? roster.handle(.join(peerId))
+            phase = .established
+            return disarm(CallTimer.Name(kind: .ringingTimeout)) + [stateNotification(.updated, direction: true)]
+
+        case .ringingTimeout:
+            guard phase == .ringing || phase == .establishing else { return [] }
+            return terminate(ResultCodes.noAnswer)
+
+        case .keepAliveExpiry:
+            return terminate(ResultCodes.keepAliveTimeout)
+
+        case .participantAnswers:
+            let participantId = name.subject
+            var effects = disarm(CallTimer.Name(kind: .participantRingingTimeout, subject: participantId))
+            let changed = (try? roster.handle(.join(participantId))) ?? []
+            if !changed.isEmpty && announcesRoster { effects.append(rosterNotification(changed)) }
+            return effects + resolveInvitation(of: participantId, joined: true, failure: nil)
+
+        case .participantRingingTimeout:
+            let participantId = name.subject
+            var effects = disarm(CallTimer.Name(kind: .participantAnswers, subject: participantId))
+            _ = try? roster.handle(.leave(participantId))
+            effects += resolveInvitation(of: participantId, joined: false, failure: ResultCodes.noAnswer)
+            return effects + endIfAlone()
+
+        case .mediaOperationEnds:
+            return run(media.finish(name.subject), now: now)
+
+        case .operationSettles:
+            return finishOperation(name.subject, status: .completed, result: ResultCodes.actionCompleted) { operation in
+                if operation.kind == .sendDtmfTonesOperation { operation.completionReason = "completedSuccessfully" }
+            }
+
+        case .transferTargetAnswers:
+            guard phase == .transferring, let plan = transfer else { return [] }
+            var effects = disarm(CallTimer.Name(kind: .transferTimeout))
+            phase = .transferAccepted
+            effects.append(stateNotification(.updated))
+            transfer = nil
+            if kind == .peerToPeer {
+                // The bot's leg is done: its peer now talks to the target.
+                return effects + terminate(
+                    ResultCodes.transferCompleted,
+                    terminationReason: plan.isConsultative ? "AppTransferred" : nil
+                )
+            }
+            // Out of a group call: the transferee leaves this call for the target; the bot stays.
+            phase = .established
+            effects.append(stateNotification(.updated))
+            if let transfereeId = plan.transfereeId { effects += removeMember(transfereeId) }
+            return effects
+
+        case .transferTimeout:
+            guard phase == .transferring else { return [] }
+            return transferFailed()
+        }
+    }
+}

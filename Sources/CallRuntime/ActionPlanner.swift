@@ -1,0 +1,260 @@
+import CallEngine
+import GraphModel
+import World
+
+/// Turns action request bodies into engine commands: checks them the way Graph does
+/// (required parameters, counts, ranges), fills in server-assigned ids and tokens, and asks
+/// the world who the invited or transfer targets are. Pure apart from the id generator.
+public struct ActionPlanner: Sendable {
+    let world: World
+    let newId: @Sendable () -> String
+    let prompts: any PromptDurations
+
+    /// The longest `clientContext` Graph accepts.
+    public static let clientContextLimit = 256
+    /// The most prompts one playPrompt takes.
+    public static let promptLimit = 20
+    /// recordResponse timers: default and bounds, in seconds.
+    public static let recordTimerDefault = 5
+    public static let recordTimerRange = 1...120
+    /// The longest recording Graph makes.
+    public static let recordingCap: Duration = .seconds(120)
+    /// How long the beep before a recording lasts.
+    public static let beepDuration: Duration = .milliseconds(500)
+    /// How long one DTMF tone sounds.
+    public static let toneDuration: Duration = .milliseconds(100)
+    /// The most participants one invite takes.
+    public static let inviteLimit = 5
+
+    // MARK: Operations on the call
+
+    func ticket(_ clientContext: String?) throws(CallRuntimeError) -> OperationTicket {
+        if let clientContext, clientContext.count > Self.clientContextLimit {
+            throw .invalidRequest("clientContext must be at most \(Self.clientContextLimit) characters (it has \(clientContext.count)).")
+        }
+        return OperationTicket(id: newId(), clientContext: clientContext)
+    }
+
+    public func mute(_ request: ClientContextRequest, mute: Bool) throws(CallRuntimeError) -> CallCommand {
+        .muteSelf(try ticket(request.clientContext), mute: mute)
+    }
+
+    public func playPrompt(_ request: PlayPromptRequest) async throws(CallRuntimeError) -> CallCommand {
+        let prompts = request.prompts ?? []
+        guard !prompts.isEmpty else { throw .invalidRequest("playPrompt needs at least one prompt in 'prompts'.") }
+        guard prompts.count <= Self.promptLimit else {
+            throw .invalidRequest("playPrompt takes at most \(Self.promptLimit) prompts (it has \(prompts.count)).")
+        }
+        let ticket = try ticket(request.clientContext)
+        return .playPrompt(ticket, duration: try await duration(of: prompts))
+    }
+
+    public func recordResponse(_ request: RecordResponseRequest, baseURL: String) async throws(CallRuntimeError) -> CallCommand {
+        let prompts = request.prompts ?? []
+        guard prompts.count <= 1 else { throw .invalidRequest("recordResponse takes at most 1 prompt (it has \(prompts.count)).") }
+        for (name, value) in [
+            ("initialSilenceTimeoutInSeconds", request.initialSilenceTimeoutInSeconds),
+            ("maxSilenceTimeoutInSeconds", request.maxSilenceTimeoutInSeconds),
+            ("maxRecordDurationInSeconds", request.maxRecordDurationInSeconds),
+        ] {
+            if let value, !Self.recordTimerRange.contains(value) {
+                throw .invalidRequest("\(name) must be between \(Self.recordTimerRange.lowerBound) and \(Self.recordTimerRange.upperBound) seconds (it is \(value)).")
+            }
+        }
+        for tone in request.stopTones ?? [] where Self.tone(fromKey: tone) == nil {
+            throw .invalidRequest("stopTones: '\(tone)' is not a DTMF key (0-9, *, #, A-D).")
+        }
+        let ticket = try ticket(request.clientContext)
+        var promptDuration = try await duration(of: prompts)
+        if request.playBeep ?? true { promptDuration += Self.beepDuration }
+        let recorded = min(.seconds(request.maxRecordDurationInSeconds ?? Self.recordTimerDefault), Self.recordingCap)
+        let recording = RecordingPlan(
+            recordedFor: recorded, accessToken: newId(),
+            location: "\(baseURL)/_switchboard/recordings/\(ticket.id)",
+            result: ResultCodes.maxRecordDurationReached
+        )
+        return .recordResponse(ticket, promptDuration: promptDuration, bargeIn: request.bargeInAllowed ?? false, recording: recording)
+    }
+
+    public func cancelMediaProcessing(_ request: ClientContextRequest) throws(CallRuntimeError) -> CallCommand {
+        .cancelMediaProcessing(try ticket(request.clientContext))
+    }
+
+    public func subscribeToTone(_ request: ClientContextRequest) throws(CallRuntimeError) -> CallCommand {
+        .subscribeToTone(try ticket(request.clientContext))
+    }
+
+    public func sendDtmfTones(_ request: SendDtmfTonesRequest) throws(CallRuntimeError) -> CallCommand {
+        let tones = request.tones ?? []
+        guard !tones.isEmpty else { throw .invalidRequest("sendDtmfTones needs at least one tone in 'tones'.") }
+        let delay = request.delayBetweenTonesMs ?? 0
+        guard (0...10_000).contains(delay) else { throw .invalidRequest("delayBetweenTonesMs must be between 0 and 10000.") }
+        let ticket = try ticket(request.clientContext)
+        let duration = Self.toneDuration * tones.count + .milliseconds(delay) * max(tones.count - 1, 0)
+        return .sendDtmfTones(ticket, duration: duration)
+    }
+
+    public func updateRecordingStatus(_ request: UpdateRecordingStatusRequest) throws(CallRuntimeError) -> CallCommand {
+        guard let status = request.status else { throw .invalidRequest("updateRecordingStatus needs 'status'.") }
+        return .updateRecordingStatus(try ticket(request.clientContext), status: status)
+    }
+
+    public func changeScreenSharingRole(_ request: ChangeScreenSharingRoleRequest) throws(CallRuntimeError) -> CallCommand {
+        guard let role = request.role else { throw .invalidRequest("changeScreenSharingRole needs 'role' (viewer or sharer).") }
+        return .changeScreenSharingRole(role)
+    }
+
+    public func addLargeGalleryView(_ request: ClientContextRequest, machine: CallMachine) throws(CallRuntimeError) -> CallCommand {
+        let ticket = try ticket(request.clientContext)
+        var identity = IdentitySet()
+        var application = Identity(kind: .identity, id: machine.appId, displayName: "Large gallery view")
+        application.additionalData["ApplicationType"] = .string("LargeGallery-V2")
+        identity.application = application
+        var participant = Participant(
+            id: newId(), info: ParticipantInfo(identity: identity),
+            mediaStreams: [MediaStream(mediaType: .video, label: "main-video", sourceId: "1", direction: .sendReceive)]
+        )
+        participant.metadata = #"{"__platform":{"ui":{"hidden":true}},"audienceView":{"id":"\#(ticket.id)/1","page":1,"status":"active","type":"lg","aspectRatio":"widescreen"}}"#
+        return .addLargeGalleryView(ticket, participant: participant)
+    }
+
+    // MARK: Participants
+
+    public func invite(_ request: InviteParticipantsRequest, machine: CallMachine) throws(CallRuntimeError) -> CallCommand {
+        let invitations = request.participants ?? []
+        guard !invitations.isEmpty else { throw .invalidRequest("invite needs at least one entry in 'participants'.") }
+        if invitations.first?.replacesCallId != nil {
+            throw .notSupportedYet("Inviting with replacesCallId (moving a participant out of another call) is not supported by Switchboard yet.")
+        }
+        guard invitations.count <= Self.inviteLimit else {
+            throw .invalidRequest("invite takes at most \(Self.inviteLimit) participants (it has \(invitations.count)).")
+        }
+        let ticket = try ticket(request.clientContext)
+        var invitees: [PlannedParticipant] = []
+        for (index, invitation) in invitations.enumerated() {
+            guard let identity = invitation.identity else {
+                throw .invalidRequest("participants[\(index)] needs an identity.")
+            }
+            try requirePhoneCapableSource(identity, machine: machine)
+            invitees.append(plannedParticipant(identity, invitation: invitation, modalities: machine.graphCall.requestedModalities))
+        }
+        return .invite(ticket, invitees: invitees)
+    }
+
+    public func muteParticipant(_ participantId: String, _ request: ClientContextRequest) throws(CallRuntimeError) -> CallCommand {
+        .muteParticipant(participantId, try ticket(request.clientContext))
+    }
+
+    public func startHoldMusic(_ participantId: String, _ request: StartHoldMusicRequest) throws(CallRuntimeError) -> CallCommand {
+        if let prompt = request.customPrompt, prompt.mediaInfo?.uri?.isEmpty ?? true {
+            throw .invalidRequest("customPrompt needs mediaInfo.uri.")
+        }
+        return .startHoldMusic(participantId, try ticket(request.clientContext))
+    }
+
+    public func stopHoldMusic(_ participantId: String, _ request: ClientContextRequest) throws(CallRuntimeError) -> CallCommand {
+        .stopHoldMusic(participantId, try ticket(request.clientContext))
+    }
+
+    public func transfer(_ request: TransferRequest, machine: CallMachine) throws(CallRuntimeError) -> CallCommand {
+        guard let target = request.transferTarget, let identity = target.identity else {
+            throw .invalidRequest("transfer needs 'transferTarget' with an identity.")
+        }
+        if let replaced = target.replacesCallId, replaced.isEmpty {
+            throw .invalidRequest("transferTarget.replacesCallId must not be empty.")
+        }
+        try requirePhoneCapableSource(identity, machine: machine)
+        let transfereeId: String?
+        if let transferee = request.transferee {
+            transfereeId = transferee.participantId ?? machine.participants.first { participant in
+                guard let wanted = transferee.identity?.user?.id, let have = participant.info?.identity?.user?.id else { return false }
+                return wanted.lowercased() == have.lowercased()
+            }?.id
+            guard transfereeId != nil else {
+                throw .invalidRequest("transferee must name a participant of the call (participantId or identity.user.id).")
+            }
+        } else {
+            transfereeId = nil
+        }
+        let farEnd = world.resolve(identity)
+        return .transfer(TransferPlan(target: target, transfereeId: transfereeId, behaviour: farEnd.behaviour))
+    }
+
+    // MARK: Audio routing groups
+
+    public func createAudioRoutingGroup(_ body: AudioRoutingGroup) throws(CallRuntimeError) -> CallCommand {
+        var group = body
+        if group.id?.isEmpty ?? true { group.id = newId() }
+        guard group.routingMode != nil else { throw .invalidRequest("An audio routing group needs 'routingMode'.") }
+        guard group.sources != nil, group.receivers != nil else {
+            throw .invalidRequest("An audio routing group needs 'sources' and 'receivers'.")
+        }
+        return .createAudioRoutingGroup(group)
+    }
+
+    public func updateAudioRoutingGroup(_ groupId: String, _ body: AudioRoutingGroup) throws(CallRuntimeError) -> CallCommand {
+        if let id = body.id, id != groupId { throw .invalidRequest("The id of an audio routing group cannot be changed.") }
+        var patch = body
+        patch.id = groupId
+        return .updateAudioRoutingGroup(patch)
+    }
+
+    // MARK: Helpers
+
+    /// A participant for an identity the world resolved, with its behaviour.
+    func plannedParticipant(_ identity: IdentitySet, invitation: InvitationParticipantInfo?, modalities: [Modality]?) -> PlannedParticipant {
+        let farEnd = world.resolve(identity)
+        let participant = Participant(
+            id: newId(),
+            info: ParticipantInfo(identity: farEnd.identity, languageId: "en-US", region: "westus"),
+            mediaStreams: CallMachine.mediaStreams(for: modalities ?? [.audio])
+        )
+        return PlannedParticipant(participant: participant, behaviour: farEnd.behaviour, invitation: invitation)
+    }
+
+    /// Phone numbers are reached only from a call whose source is an application instance.
+    private func requirePhoneCapableSource(_ identity: IdentitySet, machine: CallMachine) throws(CallRuntimeError) {
+        guard identity.phone != nil else { return }
+        guard machine.graphCall.source?.identity?.applicationInstance != nil else {
+            throw .invalidRequest("Phone numbers can be reached only from a call whose source is an application instance with a phone number.")
+        }
+    }
+
+    private func duration(of prompts: [Prompt]) async throws(CallRuntimeError) -> Duration {
+        var total = Duration.zero
+        for (index, prompt) in prompts.enumerated() {
+            guard let uri = prompt.mediaInfo?.uri, !uri.isEmpty else {
+                throw .invalidRequest("prompts[\(index)] needs mediaInfo.uri.")
+            }
+            total += await self.prompts.duration(of: uri)
+        }
+        return total
+    }
+
+    /// The tone a DTMF key stands for (`1`, `#`, `*`, `A`), or a tone name (`tone1`, `pound`).
+    public static func tone(fromKey key: String) -> Tone? {
+        switch key.lowercased() {
+        case "0"..."9" where key.count == 1: Tone(rawValue: "tone\(key)")
+        case "*": .star
+        case "#": .pound
+        case "a", "b", "c", "d": Tone(rawValue: key.lowercased())
+        default: Tone.allCases.first { $0.rawValue.lowercased() == key.lowercased() }
+        }
+    }
+}
+
+/// How long a prompt plays: read from its WAV where Switchboard can reach it, else a default.
+public protocol PromptDurations: Sendable {
+    func duration(of uri: String) async -> Duration
+}
+
+/// Every prompt lasts the same: for servers that fetch no media.
+public struct FixedPromptDurations: PromptDurations {
+    /// The documented default for a prompt Switchboard cannot read.
+    public static let defaultDuration: Duration = .seconds(3)
+    public var duration: Duration
+
+    public init(_ duration: Duration = Self.defaultDuration) { self.duration = duration }
+
+    public func duration(of uri: String) async -> Duration { duration }
+}
