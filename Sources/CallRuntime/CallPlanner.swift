@@ -69,7 +69,12 @@ struct CallPlanner {
             identity.application = Identity(id: caller.appId, displayName: caller.displayName)
             identity.user = nil
         }
-        if targets.contains(where: { $0.identity?.phone != nil }) || identity.applicationInstance != nil {
+        let callsPhones = targets.contains { $0.identity?.phone != nil }
+        if callsPhones, identity.applicationInstance == nil, profile == .beta,
+           world.applicationInstances.contains(where: { $0.applicationId.lowercased() == caller.appId.lowercased() && $0.phoneNumber != nil }) {
+            // The 2019 beta pages call phone numbers from the application itself; /beta allows
+            // it when the application has an instance with a number to call from.
+        } else if callsPhones || identity.applicationInstance != nil {
             guard let instanceId = identity.applicationInstance?.id,
                   let instance = world.applicationInstance(id: instanceId),
                   instance.applicationId.lowercased() == caller.appId.lowercased()

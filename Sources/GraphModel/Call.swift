@@ -39,7 +39,7 @@ public struct Call: GraphObject {
             throw invalidValue(r, odataTypeKey, "'\(type)' is not a call.")
         }
         id = try r.read("id")
-        callbackUri = try r.read("callbackUri")
+        callbackUri = try r.read("callbackUri", alias: "callback")
         callChainId = try r.read("callChainId")
         callOptions = try r.read("callOptions")
         callRoutes = try r.read("callRoutes")

@@ -49,9 +49,9 @@ public struct TestHarness: Sendable {
     }
 
     /// A valid access token for the built-in calling bot.
-    public func token(appId: String = World.callingBotAppId, secret: String = World.callingBotSecret) async throws -> String {
+    public func token(appId: String = World.callingBotAppId, secret: String = World.callingBotSecret, tenant: String = World.contosoTenantId) async throws -> String {
         let issuer = AccessTokenIssuer(signer: stack.signer, world: stack.services.world)
-        guard case .success(let token) = try await issuer.issue(tenantPath: World.contosoTenantId, clientId: appId, clientSecret: secret, grantType: "client_credentials", now: clock.now()) else {
+        guard case .success(let token) = try await issuer.issue(tenantPath: tenant, clientId: appId, clientSecret: secret, grantType: "client_credentials", now: clock.now()) else {
             throw TestHarnessError.noToken
         }
         return token

@@ -50,6 +50,8 @@ extension World {
             applicationInstances: [
                 WorldApplicationInstance(id: "3d913abb-aec0-4964-8fa6-3c6850c4f278", applicationId: callingBotAppId,
                                          tenantId: contoso, displayName: "Calling Bot", phoneNumber: "+14255550100"),
+                WorldApplicationInstance(id: "a8a1e6c1-7d3e-4b0f-9d59-2f4b5e0c1d21", applicationId: "8A34A46B-3D17-4ADC-8DCE-DC4E7D572698",
+                                         tenantId: contoso, displayName: "Test BOT", phoneNumber: "+14255550101"),
             ],
             meetings: [
                 // The seeds' scheduled meeting: joined by organizer, by meeting id and passcode;

@@ -1,5 +1,6 @@
 import Foundation
 import GraphModel
+import SwitchboardTesting
 import Testing
 
 /// Every JSON body of the seed documents decodes into the model and re-encodes to

@@ -1,5 +1,6 @@
 import Foundation
 import GraphModel
+import SwitchboardTesting
 import Testing
 
 /// Output is deterministic and in Graph's order: `@odata.context`, `@odata.type`, then each
@@ -8,7 +9,7 @@ import Testing
 @Suite struct PropertyOrderTests {
     /// Each metadata type's properties, base types first (from the CSDL extract).
     static let metadataOrder: [String: [String]] = {
-        let url = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("graph-calls-csdl-v1.txt")
+        let url = SeedFixtures.directory.deletingLastPathComponent().appendingPathComponent("graph-calls-csdl-v1.txt")
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         var own: [String: [String]] = [:]
         var base: [String: String] = [:]
