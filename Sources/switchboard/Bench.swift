@@ -83,7 +83,8 @@ struct Bench: AsyncParsableCommand {
 
     private func runServers(webhookClient: HTTPClient, recorder: EstablishedRecorder, receiverRouter: Router<BasicRequestContext>, logger: Logger, opened: inout (any CallStore)?) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            let receiverPort = try await Self.start(receiverRouter, services: [], logger: logger, in: &group)
+            var running: [ServiceGroup] = []
+            let receiverPort = try await Self.start(receiverRouter, services: [], logger: logger, in: &group, running: &running)
             let base: String
             if let server {
                 base = server
@@ -94,10 +95,18 @@ struct Bench: AsyncParsableCommand {
                     store: callStore, transport: HTTPClientWebhookTransport(client: webhookClient), clock: SystemWallClock(),
                     world: .builtIn(defaultRingTime: .zero), logger: logger
                 )
-                base = "http://127.0.0.1:\(try await Self.start(stack.router(), services: stack.backgroundServices, logger: logger, in: &group))"
+                base = "http://127.0.0.1:\(try await Self.start(stack.router(), services: stack.backgroundServices, logger: logger, in: &group, running: &running))"
             }
-            try await measure(base: base, callback: "http://127.0.0.1:\(receiverPort)/callback", recorder: recorder)
-            group.cancelAll()
+            do {
+                try await measure(base: base, callback: "http://127.0.0.1:\(receiverPort)/callback", recorder: recorder)
+            } catch {
+                for services in running { await services.triggerGracefulShutdown() }
+                throw error
+            }
+            // Stop the servers the way a signal would: they drain and close their channels,
+            // with nothing cancelled under them (no shutdown errors in the output).
+            for services in running { await services.triggerGracefulShutdown() }
+            try await group.waitForAll()
         }
     }
 
@@ -183,7 +192,10 @@ struct Bench: AsyncParsableCommand {
 
     /// Starts a server for `router` (with `services` beside it) on a free loopback port in
     /// `group`, and returns the port.
-    static func start<Context: RequestContext>(_ router: Router<Context>, services: [any Service], logger: Logger, in group: inout ThrowingTaskGroup<Void, any Error>) async throws -> Int where Context.Source == ApplicationRequestContextSource {
+    static func start<Context: RequestContext>(
+        _ router: Router<Context>, services: [any Service], logger: Logger,
+        in group: inout ThrowingTaskGroup<Void, any Error>, running: inout [ServiceGroup]
+    ) async throws -> Int where Context.Source == ApplicationRequestContextSource {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var app = Application(
             router: router,
@@ -191,9 +203,9 @@ struct Bench: AsyncParsableCommand {
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        app.addServices(services)
-        let running = app
-        group.addTask { try await running.runService(gracefulShutdownSignals: []) }
+        let serviceGroup = ServiceGroup(configuration: .init(services: [app] + services, logger: logger))
+        running.append(serviceGroup)
+        group.addTask { try await serviceGroup.run() }
         for await port in ports { return port }
         throw CancellationError()
     }

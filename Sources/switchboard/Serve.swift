@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CallRuntime
 import GraphServer
 import Hummingbird
@@ -46,7 +47,9 @@ struct Serve: AsyncParsableCommand {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let base = "http://\(host):\(port)"
-                print("""
+                // Written straight to the file descriptor: when standard output is a pipe (CI
+                // logs, a process manager) a buffered print would sit unseen until exit.
+                FileHandle.standardOutput.write(Data("""
                 Switchboard listening on \(base)
                   store: \(storeDescription)
                   Graph: \(base)/v1.0/communications/calls
@@ -54,7 +57,8 @@ struct Serve: AsyncParsableCommand {
                            -d grant_type=client_credentials -d client_id=\(World.callingBotAppId) \\
                            -d client_secret=\(World.callingBotSecret) -d scope=https://graph.microsoft.com/.default
                   callback keys: \(base)/v1/.well-known/OpenIdConfiguration
-                """)
+
+                """.utf8))
             },
             logger: logger
         )
