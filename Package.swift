@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallStoreSQLite", "CallEngine", "GraphModel"], swiftSettings: strict),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "CallStore", "SwitchboardTesting"], swiftSettings: strict),
         .testTarget(name: "GraphServerTests", dependencies: [
-            "GraphServer", "SwitchboardTesting", "CallStore", "CallStoreSQLite", "CallRuntime", "Webhooks", "World", "GraphModel",
+            "GraphServer", "SwitchboardTesting", "CallEngine", "CallStore", "CallStoreSQLite", "CallRuntime", "Webhooks", "World", "GraphModel",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "JWTKit", package: "jwt-kit"),

@@ -86,11 +86,14 @@ public struct PlannedParticipant: Codable, Sendable, Hashable {
     public var behaviour: FarEndBehaviour
     /// What the invitation asked for (kept for the invite operation's `participants`).
     public var invitation: InvitationParticipantInfo?
+    /// The bot's other call this participant leaves when it joins (`replacesCallId`, as an id).
+    public var replacesCallId: String?
 
-    public init(participant: Participant, behaviour: FarEndBehaviour, invitation: InvitationParticipantInfo? = nil) {
+    public init(participant: Participant, behaviour: FarEndBehaviour, invitation: InvitationParticipantInfo? = nil, replacesCallId: String? = nil) {
         self.participant = participant
         self.behaviour = behaviour
         self.invitation = invitation
+        self.replacesCallId = replacesCallId
     }
 }
 
@@ -100,12 +103,15 @@ public struct TransferPlan: Codable, Sendable, Hashable {
     /// The participant transferred out of a group call.
     public var transfereeId: String?
     public var behaviour: FarEndBehaviour
+    /// The bot's call with the target that a consultative transfer replaces (as an id).
+    public var replacesCallId: String?
     /// Consultative (`replacesCallId` set) rather than blind.
-    public var isConsultative: Bool { target.replacesCallId != nil }
+    public var isConsultative: Bool { replacesCallId != nil }
 
-    public init(target: InvitationParticipantInfo, transfereeId: String?, behaviour: FarEndBehaviour) {
+    public init(target: InvitationParticipantInfo, transfereeId: String?, behaviour: FarEndBehaviour, replacesCallId: String? = nil) {
         self.target = target
         self.transfereeId = transfereeId
         self.behaviour = behaviour
+        self.replacesCallId = replacesCallId
     }
 }

@@ -12,8 +12,20 @@ public enum CallEffect: Sendable, Hashable {
     case cancel(CallTimer.Name)
     /// What the request that caused this input answers with.
     case reply(CallReply)
+    /// Something another call must hear: committed with this change, applied to that call
+    /// afterwards (in order, and again after a restart until it was).
+    case signal(callId: String, CallSignal)
     /// The call has ended: remove it from the store once its notifications are committed.
     case remove
+}
+
+/// What one call tells another.
+public enum CallSignal: Codable, Sendable, Hashable {
+    /// The call's peer moved into call `byCallId` (an invitation with `replacesCallId`): this
+    /// call ends.
+    case replaced(byCallId: String)
+    /// This call was the consultation leg of a transfer completed in `inCallId`: it ends.
+    case transferCompleted(inCallId: String)
 }
 
 /// The body of a successful action response.

@@ -331,6 +331,7 @@ extension CallMachine {
     mutating func invite(_ invitee: PlannedParticipant, operationId: String?, now: Timestamp) -> [CallEffect] {
         let participantId = invitee.participant.id ?? ""
         _ = try? roster.handle(.add(invitee.participant, joined: false, isBot: false))
+        if let replaced = invitee.replacesCallId { replacements[participantId] = replaced }
         switch invitee.behaviour {
         case .answer(let ringFor):
             return arm(.participantAnswers, subject: participantId, at: now.advanced(by: ringFor))
@@ -339,6 +340,7 @@ extension CallMachine {
             return arm(.participantRingingTimeout, subject: participantId, at: now.advanced(by: Self.defaultRingingTimeout))
         case .noEndpoints:
             _ = try? roster.handle(.leave(participantId))
+            replacements[participantId] = nil
             return resolveInvitation(of: participantId, joined: false, failure: ResultCodes.noCalleeEndpoints)
         }
     }

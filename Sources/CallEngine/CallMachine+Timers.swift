@@ -22,12 +22,18 @@ extension CallMachine {
             var effects = disarm(CallTimer.Name(kind: .participantRingingTimeout, subject: participantId))
             let changed = (try? roster.handle(.join(participantId))) ?? []
             if !changed.isEmpty && announcesRoster { effects.append(rosterNotification(changed)) }
-            return effects + resolveInvitation(of: participantId, joined: true, failure: nil)
+            effects += resolveInvitation(of: participantId, joined: true, failure: nil)
+            if let replaced = replacements.removeValue(forKey: participantId) {
+                // The participant has left the bot's other call for this one: that call ends.
+                effects.append(.signal(callId: replaced, .replaced(byCallId: id)))
+            }
+            return effects
 
         case .participantRingingTimeout:
             let participantId = name.subject
             var effects = disarm(CallTimer.Name(kind: .participantAnswers, subject: participantId))
             _ = try? roster.handle(.leave(participantId))
+            replacements[participantId] = nil
             effects += resolveInvitation(of: participantId, joined: false, failure: ResultCodes.noAnswer)
             return effects + endIfAlone()
 
@@ -45,6 +51,10 @@ extension CallMachine {
             phase = .transferAccepted
             effects.append(stateNotification(.updated))
             transfer = nil
+            if let consulted = plan.replacesCallId {
+                // Consultative: the bot's call with the target has served its purpose.
+                effects.append(.signal(callId: consulted, .transferCompleted(inCallId: id)))
+            }
             if kind == .peerToPeer {
                 // The bot's leg is done: its peer now talks to the target.
                 return effects + terminate(

@@ -52,6 +52,8 @@ public struct CallMachine: Codable, Sendable, Hashable {
     public internal(set) var operations: [CommsOperation] = []
     /// Invitations not yet resolved: operation id → participant ids still ringing.
     var pendingInvites: [String: [String]] = [:]
+    /// Invitees that leave another call of the bot's when they join: participant → call id.
+    var replacements: [String: String] = [:]
     /// Whether the bot subscribed to tones, and the last tone's sequence id.
     var toneSubscribed = false
     var toneSequence: Int64 = 0
@@ -185,12 +187,14 @@ public struct CallMachine: Codable, Sendable, Hashable {
         case farEndHangsUp(participantId: String?)
         /// A participant presses keys.
         case farEndPressesKeys([Tone])
+        /// Another call tells this one something.
+        case signal(CallSignal)
     }
 
     /// Handles one input at `now` and returns the effects, in order.
     public mutating func handle(_ input: Input, now: Timestamp) throws(CallEngineError) -> [CallEffect] {
         switch (phase, input) {
-        case (.terminated, .timerFired):
+        case (.terminated, .timerFired), (.terminated, .signal):
             return []
         case (.terminated, _):
             throw .callEnded
@@ -208,6 +212,24 @@ public struct CallMachine: Codable, Sendable, Hashable {
             return pressKeys(tones)
         case (_, .farEndPressesKeys):
             throw .invalidState(action: "pressKeys", state: state)
+        case (_, .signal(let signal)):
+            return receive(signal)
+        }
+    }
+
+    /// Another call's change reaches this one: the peer moved into another call, or a
+    /// transfer this call consulted for completed.
+    private mutating func receive(_ signal: CallSignal) -> [CallEffect] {
+        switch signal {
+        case .replaced:
+            // As Graph's invite page shows: `updated` terminated with the reason, then `deleted`.
+            var ended = Call()
+            ended.id = id
+            ended.state = .terminated
+            ended.terminationReason = "AppInitiated"
+            return [notification(.updated, ended)] + terminate(ResultCodes.replaced, terminationReason: "AppInitiated")
+        case .transferCompleted:
+            return terminate(ResultCodes.transferCompleted, terminationReason: "AppTransferred")
         }
     }
 

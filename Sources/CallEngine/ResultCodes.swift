@@ -22,6 +22,9 @@ public enum ResultCodes {
     public static let transferFailed = ResultInfo(code: 500, subcode: 7000, message: "Transfer failed: the transfer target did not accept the call.")
     /// A consultative transfer failed; the call is established again.
     public static let consultativeTransferFailed = ResultInfo(code: 500, subcode: 7700, message: "Consultative transfer failed: the transfer target did not accept the call.")
+    /// The call's peer was invited into another call with `replacesCallId`: the bot ended
+    /// this one (Graph's table: 200/7000, ended by the bot).
+    public static let replaced = ResultInfo(code: 200, subcode: 7000, message: "The call was replaced: its participant moved to another call.")
     /// A media or control operation completed.
     public static let actionCompleted = ResultInfo(code: 200, subcode: 0, message: "Action completed successfully.")
     /// A recording ran to its maximum duration.

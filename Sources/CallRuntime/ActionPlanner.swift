@@ -120,11 +120,17 @@ public struct ActionPlanner: Sendable {
 
     // MARK: Participants
 
-    public func invite(_ request: InviteParticipantsRequest, machine: CallMachine) throws(CallRuntimeError) -> CallCommand {
-        let invitations = request.participants ?? []
+    /// `calls` finds another call of the same application (for `replacesCallId`).
+    public func invite(
+        _ request: InviteParticipantsRequest, machine: CallMachine, calls: (String) -> CallMachine?
+    ) throws(CallRuntimeError) -> CallCommand {
+        var invitations = request.participants ?? []
         guard !invitations.isEmpty else { throw .invalidRequest("invite needs at least one entry in 'participants'.") }
-        if invitations.first?.replacesCallId != nil {
-            throw .notSupportedYet("Inviting with replacesCallId (moving a participant out of another call) is not supported by Switchboard yet.")
+        var replaced: String?
+        if let given = invitations[0].replacesCallId {
+            // Graph uses only the first participant when replacesCallId is set.
+            invitations = [invitations[0]]
+            replaced = try otherCall(given, of: machine, calls: calls)
         }
         guard invitations.count <= Self.inviteLimit else {
             throw .invalidRequest("invite takes at most \(Self.inviteLimit) participants (it has \(invitations.count)).")
@@ -136,9 +142,29 @@ public struct ActionPlanner: Sendable {
                 throw .invalidRequest("participants[\(index)] needs an identity.")
             }
             try requirePhoneCapableSource(identity, machine: machine)
-            invitees.append(plannedParticipant(identity, invitation: invitation, modalities: machine.graphCall.requestedModalities))
+            var invitee = plannedParticipant(identity, invitation: invitation, modalities: machine.graphCall.requestedModalities)
+            if let replaced {
+                // Already talking to the bot in the other call: moves over at once.
+                invitee.behaviour = .answer(ringFor: .zero)
+                invitee.replacesCallId = replaced
+            }
+            invitees.append(invitee)
         }
         return .invite(ticket, invitees: invitees)
+    }
+
+    /// The id of the bot's other call that `replacesCallId` names (Graph's pages give it as a
+    /// bare id or as the call's path): one of this application's calls, established, not
+    /// this one.
+    func otherCall(_ given: String, of machine: CallMachine, calls: (String) -> CallMachine?) throws(CallRuntimeError) -> String {
+        let id = given.split(separator: "/").last.map(String.init) ?? given
+        guard !id.isEmpty else { throw .invalidRequest("replacesCallId must name a call.") }
+        guard id != machine.id else { throw .invalidRequest("replacesCallId names this call itself.") }
+        guard let other = calls(id) else { throw .callNotFound(id) }
+        guard other.state == .established else {
+            throw .invalidRequest("replacesCallId names call '\(id)', which is \(other.state.rawValue), not established.")
+        }
+        return id
     }
 
     public func muteParticipant(_ participantId: String, _ request: ClientContextRequest) throws(CallRuntimeError) -> CallCommand {
@@ -156,13 +182,13 @@ public struct ActionPlanner: Sendable {
         .stopHoldMusic(participantId, try ticket(request.clientContext))
     }
 
-    public func transfer(_ request: TransferRequest, machine: CallMachine) throws(CallRuntimeError) -> CallCommand {
+    public func transfer(
+        _ request: TransferRequest, machine: CallMachine, calls: (String) -> CallMachine?
+    ) throws(CallRuntimeError) -> CallCommand {
         guard let target = request.transferTarget, let identity = target.identity else {
             throw .invalidRequest("transfer needs 'transferTarget' with an identity.")
         }
-        if let replaced = target.replacesCallId, replaced.isEmpty {
-            throw .invalidRequest("transferTarget.replacesCallId must not be empty.")
-        }
+        let consulted = try target.replacesCallId.map { given throws(CallRuntimeError) in try otherCall(given, of: machine, calls: calls) }
         try requirePhoneCapableSource(identity, machine: machine)
         let transfereeId: String?
         if let transferee = request.transferee {
@@ -176,8 +202,9 @@ public struct ActionPlanner: Sendable {
         } else {
             transfereeId = nil
         }
-        let farEnd = world.resolve(identity)
-        return .transfer(TransferPlan(target: target, transfereeId: transfereeId, behaviour: farEnd.behaviour))
+        // A consultative transfer's target is on the line with the bot already: it accepts.
+        let behaviour = consulted != nil ? .answer(ringFor: .zero) : world.resolve(identity).behaviour
+        return .transfer(TransferPlan(target: target, transfereeId: transfereeId, behaviour: behaviour, replacesCallId: consulted))
     }
 
     // MARK: Audio routing groups

@@ -64,6 +64,8 @@ public final class CallRuntime: Sendable {
             for timer in machine.timers { timers.arm(timer, callId: id) }
         }
         logger.info("Calls restored", metadata: ["calls": "\(restored.count)"])
+        // Signals committed before a stop but not yet applied.
+        await applySignals()
     }
 
     // MARK: Commands
@@ -74,7 +76,7 @@ public final class CallRuntime: Sendable {
         let id = plan.call.id ?? ""
         return try await locks.withLock(id) {
             let (machine, effects) = CallMachine.placeOutgoing(plan, now: clock.now())
-            try await apply(machine, effects)
+            _ = try await apply(machine, effects)
             return plan.call
         }
     }
@@ -104,7 +106,7 @@ public final class CallRuntime: Sendable {
         id: String, caller: CallerApp,
         _ plan: @Sendable (ActionPlanner, CallMachine) async throws -> CallCommand
     ) async throws -> CallReply? {
-        try await locks.withLock(id) {
+        let (reply, signalled) = try await locks.withLock(id) { () async throws -> (CallReply?, Bool) in
             var machine = try call(id: id, caller: caller)
             let command = try await plan(actions, machine)
             let effects: [CallEffect]
@@ -116,15 +118,17 @@ public final class CallRuntime: Sendable {
             if case .recordResponse(let ticket, _, _, let recording) = command {
                 recordings.keep(operationId: ticket.id, plan: recording)
             }
-            try await apply(machine, effects)
-            for case .reply(let reply) in effects { return reply }
-            return nil
+            let signalled = try await apply(machine, effects)
+            for case .reply(let reply) in effects { return (reply, signalled) }
+            return (nil, signalled)
         }
+        if signalled { await applySignals() }
+        return reply
     }
 
     /// Something the far end does in call `id` (a participant hangs up, presses keys).
     public func farEnd(_ input: CallMachine.Input, callId id: String) async throws {
-        try await locks.withLock(id) {
+        let signalled = try await locks.withLock(id) { () async throws -> Bool in
             guard var machine = machines.withLock({ $0[id] }) else { throw CallRuntimeError.callNotFound(id) }
             let effects: [CallEffect]
             do {
@@ -132,8 +136,9 @@ public final class CallRuntime: Sendable {
             } catch let error as CallEngineError {
                 throw CallRuntimeError.engine(error)
             }
-            try await apply(machine, effects)
+            return try await apply(machine, effects)
         }
+        if signalled { await applySignals() }
     }
 
     /// Live calls in memory.
@@ -143,22 +148,58 @@ public final class CallRuntime: Sendable {
 
     func timerFired(callId: String, name: CallTimer.Name, generation: Int) async {
         do {
-            try await locks.withLock(callId) {
-                guard var machine = machines.withLock({ $0[callId] }) else { return }
+            let signalled = try await locks.withLock(callId) { () async throws -> Bool in
+                guard var machine = machines.withLock({ $0[callId] }) else { return false }
                 let effects = try machine.handle(.timerFired(name, generation: generation), now: clock.now())
-                guard !effects.isEmpty else { return }
-                try await apply(machine, effects)
+                guard !effects.isEmpty else { return false }
+                return try await apply(machine, effects)
             }
+            if signalled { await applySignals() }
         } catch {
             logger.error("Timer could not be applied", metadata: ["call.id": "\(callId)", "timer": "\(name.kind)", "error": "\(error)"])
         }
     }
 
-    /// Commits the machine and its notifications in one store transaction, then updates
-    /// the cache, the outbox listener and the timers, in that order.
-    private func apply(_ machine: CallMachine, _ effects: [CallEffect]) async throws {
+    /// The lock key that makes signal delivery one sequence (never a call id: those are GUIDs).
+    private static let signalsKey = "switchboard.signals"
+
+    /// Applies every committed signal to its call, in order: each consumed in the same
+    /// transaction as the change it causes there, so none is lost or applied twice. Called
+    /// after the change that sent them is committed (and its call released), and at start.
+    func applySignals() async {
+        do {
+            try await locks.withLock(Self.signalsKey) {
+                while true {
+                    let pending = try await store.pendingSignals(limit: 100)
+                    if pending.isEmpty { return }
+                    for signal in pending { try await apply(signal) }
+                }
+            }
+        } catch {
+            logger.error("Signals could not be applied", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func apply(_ signal: Signal) async throws {
+        try await locks.withLock(signal.callId) {
+            guard var machine = machines.withLock({ $0[signal.callId] }),
+                  let input = try? JSONDecoder().decode(CallSignal.self, from: Data(signal.payload)) else {
+                // The call has ended (or the signal is unreadable): nothing to do but consume it.
+                _ = try await store.commit(CallChange(consumedSignals: [signal.sequence]))
+                return
+            }
+            let effects = try machine.handle(.signal(input), now: clock.now())
+            _ = try await apply(machine, effects, consuming: [signal.sequence])
+        }
+    }
+
+    /// Commits the machine, its notifications and the signals it sends in one store
+    /// transaction, then updates the cache, the outbox listener and the timers, in that
+    /// order. Returns whether it sent signals (for ``applySignals()``, once the call is released).
+    @discardableResult
+    private func apply(_ machine: CallMachine, _ effects: [CallEffect], consuming consumed: [Int64] = []) async throws -> Bool {
         let id = machine.id
-        var change = CallChange()
+        var change = CallChange(consumedSignals: consumed)
         var removed = false
         let encoder = GraphJSON.encoder(machine.profile)
         for effect in effects {
@@ -169,6 +210,8 @@ public final class CallRuntime: Sendable {
                     callId: id, appId: machine.appId, tenantId: machine.tenantId,
                     url: machine.callbackUri, body: Array(body)
                 ))
+            case .signal(let callId, let signal):
+                change.signals.append(NewSignal(callId: callId, payload: Array(try JSONEncoder().encode(signal))))
             case .remove:
                 removed = true
             case .schedule, .cancel, .reply:
@@ -187,6 +230,7 @@ public final class CallRuntime: Sendable {
         machines.withLock { $0[id] = removed ? nil : machine }
         if !deliveries.isEmpty { await outbox.enqueue(deliveries) }
         for case .schedule(let timer) in effects { timers.arm(timer, callId: id) }
+        return !change.signals.isEmpty
     }
 }
 

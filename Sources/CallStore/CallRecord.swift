@@ -71,15 +71,52 @@ public struct Delivery: Sendable, Hashable {
     }
 }
 
-/// One atomic change: calls written or removed, and the notifications they cause.
+/// An input for another call, committed with the change of the call that caused it (an
+/// invitation with `replacesCallId` ends the replaced call): applied after the commit, and
+/// again after a restart until the change it causes there is committed.
+public struct NewSignal: Sendable, Hashable {
+    /// The call the signal is for.
+    public var callId: String
+    /// The engine's input, serialised by the runtime.
+    public var payload: [UInt8]
+
+    public init(callId: String, payload: [UInt8]) {
+        self.callId = callId
+        self.payload = payload
+    }
+}
+
+/// A signal waiting to be applied, in the order signals were committed.
+public struct Signal: Sendable, Hashable {
+    public var sequence: Int64
+    public var callId: String
+    public var payload: [UInt8]
+
+    public init(sequence: Int64, callId: String, payload: [UInt8]) {
+        self.sequence = sequence
+        self.callId = callId
+        self.payload = payload
+    }
+}
+
+/// One atomic change: calls written or removed, the notifications they cause, the signals
+/// they send to other calls, and the signals they consumed.
 public struct CallChange: Sendable, Hashable {
     public var upserts: [CallRecord]
     public var removals: [String]
     public var deliveries: [NewDelivery]
+    public var signals: [NewSignal]
+    /// Signals applied by this change, removed with it.
+    public var consumedSignals: [Int64]
 
-    public init(upserts: [CallRecord] = [], removals: [String] = [], deliveries: [NewDelivery] = []) {
+    public init(
+        upserts: [CallRecord] = [], removals: [String] = [], deliveries: [NewDelivery] = [],
+        signals: [NewSignal] = [], consumedSignals: [Int64] = []
+    ) {
         self.upserts = upserts
         self.removals = removals
         self.deliveries = deliveries
+        self.signals = signals
+        self.consumedSignals = consumedSignals
     }
 }

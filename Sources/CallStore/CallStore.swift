@@ -5,8 +5,8 @@
 /// it caused in one transaction, so an acknowledged change is never without its
 /// notifications, nor the other way round.
 public protocol CallStore: Sendable {
-    /// Applies `change` atomically and returns the outbox entries it created, with their
-    /// sequence numbers, in the order given.
+    /// Applies `change` atomically (calls, outbox entries, new and consumed signals) and
+    /// returns the outbox entries it created, with their sequence numbers, in the order given.
     func commit(_ change: CallChange) async throws -> [Delivery]
 
     /// The call with this id, if it is stored.
@@ -27,6 +27,9 @@ public protocol CallStore: Sendable {
     /// Records a failed attempt: the new attempt count, when to try again, and the error;
     /// `dead` moves it to the dead letters.
     func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool) async throws
+
+    /// Signals not yet applied, in the order they were committed, at most `limit`.
+    func pendingSignals(limit: Int) async throws -> [Signal]
 
     /// A stored setting (signing keys and the like).
     func setting(_ name: String) async throws -> String?

@@ -4,12 +4,19 @@ public actor InMemoryCallStore: CallStore {
     private var outbox: [Int64: Delivery] = [:]
     private var lastSequence: Int64 = 0
     private var settings: [String: String] = [:]
+    private var signals: [Signal] = []
+    private var lastSignal: Int64 = 0
 
     public init() {}
 
     public func commit(_ change: CallChange) async throws -> [Delivery] {
         for record in change.upserts { calls[record.id] = record }
         for id in change.removals { calls[id] = nil }
+        signals.removeAll { change.consumedSignals.contains($0.sequence) }
+        for new in change.signals {
+            lastSignal += 1
+            signals.append(Signal(sequence: lastSignal, callId: new.callId, payload: new.payload))
+        }
         return change.deliveries.map { new in
             lastSequence += 1
             let delivery = Delivery(
@@ -47,6 +54,8 @@ public actor InMemoryCallStore: CallStore {
         delivery.status = dead ? .dead : .pending
         outbox[sequence] = delivery
     }
+
+    public func pendingSignals(limit: Int) async throws -> [Signal] { Array(signals.prefix(limit)) }
 
     public func setting(_ name: String) async throws -> String? { settings[name] }
 

@@ -55,6 +55,15 @@ public actor SQLiteCallStore: CallStore {
                 for id in change.removals {
                     _ = try await connection.query("DELETE FROM calls WHERE id = ?", [.text(id)])
                 }
+                for sequence in change.consumedSignals {
+                    _ = try await connection.query("DELETE FROM signals WHERE sequence = ?", [.integer(Int(sequence))])
+                }
+                for signal in change.signals {
+                    _ = try await connection.query(
+                        "INSERT INTO signals (call_id, payload) VALUES (?, ?)",
+                        [.text(signal.callId), .blob(ByteBuffer(bytes: signal.payload))]
+                    )
+                }
                 var created: [Delivery] = []
                 for new in change.deliveries {
                     let rows = try await connection.query(
@@ -120,6 +129,16 @@ public actor SQLiteCallStore: CallStore {
                 "UPDATE outbox SET attempts = ?, not_before = ?, last_error = ?, status = ? WHERE sequence = ?",
                 [.integer(attempts), .integer(Int(notBefore)), .text(error), .text(dead ? "dead" : "pending"), .integer(Int(sequence))]
             )
+        }
+    }
+
+    public func pendingSignals(limit: Int) async throws -> [Signal] {
+        try await serial.withLock("") {
+            try await connection.query("SELECT sequence, call_id, payload FROM signals ORDER BY sequence LIMIT ?", [.integer(limit)])
+                .map { row in
+                    Signal(sequence: Int64(row.column("sequence")?.integer ?? 0), callId: row.column("call_id")?.string ?? "",
+                           payload: Self.bytes(row.column("payload")))
+                }
         }
     }
 

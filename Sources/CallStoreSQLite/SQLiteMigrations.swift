@@ -31,6 +31,16 @@ enum SQLiteMigrations {
             "CREATE INDEX outbox_status_sequence ON outbox (status, sequence)",
             "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ],
+        // 2: signals between calls (an invitation that replaces another call, a transfer).
+        [
+            """
+            CREATE TABLE signals (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                call_id TEXT NOT NULL,
+                payload BLOB NOT NULL
+            )
+            """,
+        ],
     ]
 
     static func apply(on connection: SQLiteConnection) async throws {

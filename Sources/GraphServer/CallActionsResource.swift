@@ -50,7 +50,9 @@ struct CallActionsResource: GraphResourceHandler {
         },
         "transfer": { r, id in
             let body = try await r.body(TransferRequest.self)
-            _ = try await r.perform(id) { planner, machine in try planner.transfer(body, machine: machine) }
+            _ = try await r.perform(id) { planner, machine in
+                try planner.transfer(body, machine: machine, calls: { try? r.call($0) })
+            }
             return Response(status: .accepted)
         },
         "answer": { r, id in try incomingOnly(r, id, "answer") },

@@ -19,7 +19,9 @@ struct ParticipantsResource: GraphResourceHandler {
                 throw GraphError(.notImplemented, code: "notSupported", message: "The '\(action)' action is not supported by Switchboard yet.")
             }
             let body = try await r.body(InviteParticipantsRequest.self)
-            let reply = try await r.perform(id) { planner, machine in try planner.invite(body, machine: machine) }
+            let reply = try await r.perform(id) { planner, machine in
+                try planner.invite(body, machine: machine, calls: { try? r.call($0) })
+            }
             return try r.operation(reply, callId: id)
 
         case .participant(let id, let participantId):

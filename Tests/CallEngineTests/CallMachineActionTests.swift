@@ -153,6 +153,44 @@ import Testing
         #expect(second.sequenceNumber == (delta.sequenceNumber ?? 0) + 1)
     }
 
+    @Test func anInviteeThatReplacesAnotherCallSignalsItWhenItJoins() throws {
+        var (call, _) = machine(kind: .group, targets: [("a", .answer(ringFor: .zero))])
+        _ = try fire(&call, .participantAnswers, "a")
+        let moving = PlannedParticipant(participant: user("h"), behaviour: .answer(ringFor: .zero), replacesCallId: "p2p-call")
+        _ = try call.handle(.command(.invite(ticket("op"), invitees: [moving])), now: start)
+        let joined = try fire(&call, .participantAnswers, "h")
+        #expect(joined.last == .signal(callId: "p2p-call", .replaced(byCallId: "call-1")))
+        #expect(finishedOperation(joined)?.status == .completed)
+    }
+
+    @Test func aReplacedCallEndsAsTheInvitePageShows() throws {
+        var (call, _) = machine(kind: .peerToPeer, targets: [("peer", .answer(ringFor: .zero))])
+        _ = try fire(&call, .farEndAnswers)
+        let effects = try call.handle(.signal(.replaced(byCallId: "group")), now: start)
+        let sent: [(ChangeType?, CallState?, String?)] = effects.compactMap { effect in
+            guard case .notify(let n) = effect, case .single(.call(let data))? = n.resourceData else { return nil }
+            return (n.changeType, data.state, data.terminationReason)
+        }
+        #expect(sent.map(\.0) == [.updated, .deleted])
+        #expect(sent.map(\.1) == [.terminated, .terminated])
+        #expect(sent.map(\.2) == ["AppInitiated", "AppInitiated"])
+        #expect(call.isTerminated)
+        #expect(effects.last == .remove)
+        // A signal for a call that has ended is consumed without effect.
+        #expect(try call.handle(.signal(.replaced(byCallId: "group")), now: start) == [])
+    }
+
+    @Test func aConsultativeTransferEndsTheConsultationCall() throws {
+        var (call, _) = machine(kind: .peerToPeer, targets: [("peer", .answer(ringFor: .zero))])
+        _ = try fire(&call, .farEndAnswers)
+        var plan = transferPlan(.answer(ringFor: .zero))
+        plan.replacesCallId = "consultation"
+        _ = try call.handle(.command(.transfer(plan)), now: start)
+        let done = try fire(&call, .transferTargetAnswers)
+        #expect(done.contains(.signal(callId: "consultation", .transferCompleted(inCallId: "call-1"))))
+        #expect(call.graphCall.terminationReason == nil || call.isTerminated)
+    }
+
     // MARK: Media
 
     @Test func promptsPlayOneAfterAnotherAndCompleteWithTheirOperations() throws {

@@ -48,6 +48,22 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func signalsAreCommittedWithTheirChangeAndConsumedWithTheNext(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        _ = try await store.commit(CallChange(upserts: [record("a")], signals: [
+            NewSignal(callId: "b", payload: Array("end".utf8)), NewSignal(callId: "c", payload: Array("end too".utf8)),
+        ]))
+        let pending = try await store.pendingSignals(limit: 10)
+        #expect(pending.map(\.callId) == ["b", "c"])
+        #expect(pending.map(\.payload) == [Array("end".utf8), Array("end too".utf8)])
+        #expect(pending[0].sequence < pending[1].sequence)
+        _ = try await store.commit(CallChange(removals: ["b"], consumedSignals: [pending[0].sequence]))
+        #expect(try await store.pendingSignals(limit: 10) == [pending[1]])
+        #expect(try await store.pendingSignals(limit: 0).isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func upsertReplacesAndRemovalDeletes(_ backend: Backend) async throws {
         try await backend.with { (store: any CallStore) async throws in
         _ = try await store.commit(CallChange(upserts: [record("a", "v1"), record("b")]))

@@ -260,6 +260,43 @@ import World
         }
     }
 
+    @Test func invitingWithReplacesCallIdMovesThePeerAndEndsTheOtherCall() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                // A: a peer-to-peer call with Heidi. B: a group call with user1 and user2.
+                let heidi = "550fae72-d251-43ec-868c-373732c2704f"
+                let p2p = seedCreateCallBody.replacingOccurrences(of: Self.john, with: heidi)
+                let a = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: p2p).json["id"]?.stringValue)
+                let group = ##"{"callbackUri": "https://bot.contoso.com/group", "requestedModalities": ["audio"], "mediaConfig": {"@odata.type": "#microsoft.graph.serviceHostedMediaConfig"}, "targets": [{"identity": {"user": {"id": "98da8a1a-1b87-452c-a713-65d3f10b5555"}}}, {"identity": {"user": {"id": "bf5aae9a-d11d-47a8-93b1-782504c95555"}}}]}"##
+                let b = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: group).json["id"]?.stringValue)
+                harness.clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(7)
+                let before = harness.webhooks.accepted.count
+
+                // Graph's pages give replacesCallId as a bare id and as the call's path.
+                let invite = ##"{"participants": [{"@odata.type": "#microsoft.graph.invitationParticipantInfo", "replacesCallId": "/communications/calls/\##(a)", "identity": {"user": {"id": "\##(heidi)"}}}], "clientContext": "move"}"##
+                let invited = try await client.send(.post, "/v1.0/communications/calls/\(b)/participants/invite", token: token, body: invite)
+                #expect(invited.status == .ok)
+                // B: roster and the completed operation; A: updated terminated, then deleted.
+                await harness.webhooks.waitForAccepted(before + 4)
+                let sent = harness.webhooks.accepted.dropFirst(before)
+                let forA = sent.filter { $0.url == "https://bot.contoso.com/callback" }
+                #expect(forA.map { $0.call?.state } == [.terminated, .terminated])
+                #expect(try forA.map { try $0.notifications.value.first?.changeType } == [.updated, .deleted])
+                #expect(forA.last?.call?.resultInfo?.subcode == 7000)
+                try await client.send(.get, "/v1.0/communications/calls/\(a)", token: token).expectGraphError(.notFound)
+                #expect(try await client.send(.get, "/v1.0/communications/calls/\(b)/participants", token: token).json["value"]?.arrayCount == 4)
+
+                // A call that does not exist, or this call itself, cannot be replaced.
+                let missing = invite.replacingOccurrences(of: a, with: "no-such-call")
+                try await client.send(.post, "/v1.0/communications/calls/\(b)/participants/invite", token: token, body: missing).expectGraphError(.notFound)
+                let itself = invite.replacingOccurrences(of: a, with: b)
+                try await client.send(.post, "/v1.0/communications/calls/\(b)/participants/invite", token: token, body: itself).expectGraphError(.badRequest)
+            }
+        }
+    }
+
     private func participantId(_ roster: JSONValue?, user: String) -> String? {
         guard case .array(let items)? = roster else { return nil }
         return items.first { $0["info"]?["identity"]?["user"]?["id"]?.stringValue?.lowercased() == user.lowercased() }?["id"]?.stringValue

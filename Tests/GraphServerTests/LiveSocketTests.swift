@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CallStore
+import CallEngine
 import CallStoreSQLite
 import Foundation
 import GraphModel
@@ -94,6 +95,35 @@ import World
 
 /// A restart with the same SQLite file keeps calls and undelivered notifications.
 @Suite(.timeLimit(.minutes(1))) struct RestartTests {
+    /// A signal committed but not applied before a stop (a replaced call not yet ended) is
+    /// applied when the server starts again.
+    @Test func aCommittedSignalIsAppliedAfterARestart() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-signal-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let clock = ManualClock()
+        let id = try await TestHarness.run(store: try await SQLiteCallStore.open(path: path), clock: clock) { harness in
+            let token = try await harness.token()
+            return try await Application(router: harness.stack.router()).test(.router) { client in
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
+                clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(2)
+                // The commit of another call's change that sends the signal; the process stops before applying it.
+                _ = try await harness.stack.store.commit(CallChange(signals: [
+                    NewSignal(callId: id, payload: Array(try JSONEncoder().encode(CallSignal.replaced(byCallId: "other")))),
+                ]))
+                return id
+            }
+        }
+        let webhooks = RecordingWebhookTransport()
+        try await TestHarness.run(store: try await SQLiteCallStore.open(path: path), clock: clock, webhooks: webhooks) { harness throws in
+            await webhooks.waitForAccepted(2)
+            #expect(webhooks.accepted.map { $0.call?.state } == [.terminated, .terminated])
+            #expect(webhooks.accepted.allSatisfy { $0.call?.id == id })
+            #expect(harness.stack.runtime.activeCallCount == 0)
+            #expect(try await harness.stack.store.pendingSignals(limit: 10).isEmpty)
+        }
+    }
+
     @Test func callsAndUndeliveredNotificationsSurviveARestart() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-restart-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
