@@ -326,7 +326,9 @@ public struct CallMachine: Codable, Sendable, Hashable {
         var data = Call()
         data.id = id
         data.state = Self.graphState(phase)
-        if direction { data.direction = call.direction }
+        // The 2019 beta pages show the direction on every state notification; v1.0 from
+        // `established` on.
+        if direction || profile == .beta { data.direction = call.direction }
         if echoMeeting {
             data.chatInfo = call.chatInfo
             data.meetingInfo = call.meetingInfo

@@ -164,7 +164,13 @@ struct CallPlanner {
             id: newId(),
             info: ParticipantInfo(identity: identity, languageId: "en-US", region: "westus"),
             isMuted: true,
-            mediaStreams: CallMachine.mediaStreams(for: [.audio])
+            // A Teams client in a meeting: sends and receives audio, receives video and
+            // screen sharing (the streams of the attendee in seed002's roster).
+            mediaStreams: [
+                MediaStream(mediaType: .audio, label: "main-audio", sourceId: "1", direction: .sendReceive),
+                MediaStream(mediaType: .video, label: "main-video", sourceId: "2", direction: .receiveOnly),
+                MediaStream(mediaType: .videoBasedScreenSharing, label: "applicationsharing-video", sourceId: "8", direction: .receiveOnly),
+            ]
         )
     }
 }
