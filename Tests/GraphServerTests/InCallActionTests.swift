@@ -302,3 +302,81 @@ import World
         return items.first { $0["info"]?["identity"]?["user"]?["id"]?.stringValue?.lowercased() == user.lowercased() }?["id"]?.stringValue
     }
 }
+
+/// The outgoing PSTN scenarios of the v1.0 *Create call* page: from an application
+/// instance to a number; P2P with a Teams user or a number, then inviting a number or a
+/// Teams user; a meeting joined as the instance inviting a number.
+@Suite(.timeLimit(.minutes(1))) struct PhoneScenarioTests {
+    static let instance = "3d913abb-aec0-4964-8fa6-3c6850c4f278"
+
+    static func source() -> String {
+        ##""source": {"@odata.type": "#microsoft.graph.participantInfo", "identity": {"@odata.type": "#microsoft.graph.identitySet", "applicationInstance": {"@odata.type": "#microsoft.graph.identity", "id": "\##(instance)"}}}"##
+    }
+
+    static func identity(phone: String? = nil, user: String? = nil) -> String {
+        if let phone { return ##"{"@odata.type": "#microsoft.graph.identitySet", "phone": {"@odata.type": "#microsoft.graph.identity", "id": "\##(phone)"}}"## }
+        return ##"{"@odata.type": "#microsoft.graph.identitySet", "user": {"@odata.type": "#microsoft.graph.identity", "id": "\##(user ?? "")"}}"##
+    }
+
+    static func p2p(to target: String) -> String {
+        ##"{"callbackUri": "https://bot.contoso.com/callback", "requestedModalities": ["audio"], "mediaConfig": {"@odata.type": "#microsoft.graph.serviceHostedMediaConfig"}, \##(source()), "targets": [{"@odata.type": "#microsoft.graph.invitationParticipantInfo", "identity": \##(target)}]}"##
+    }
+
+    static func invite(_ target: String) -> String {
+        ##"{"participants": [{"@odata.type": "#microsoft.graph.invitationParticipantInfo", "identity": \##(target)}]}"##
+    }
+
+    @Test(arguments: [
+        (identity(phone: "+12345678901"), identity(phone: "+12345678890")),
+        (identity(phone: "+12345678901"), identity(user: "98da8a1a-1b87-452c-a713-65d3f10b5555")),
+        (identity(user: "112f7296-5fa4-42ca-bae8-6a692b15d4b8"), identity(phone: "+12345678890")),
+    ])
+    func aPeerToPeerCallFromAnInstanceInvitesASecondParty(_ first: String, _ second: String) async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let created = try await client.send(.post, "/v1.0/communications/calls", token: token, body: Self.p2p(to: first))
+                #expect(created.status == .created)
+                #expect(try created.json["source"]?["identity"]?["@odata.type"] == .string("#microsoft.graph.communicationsIdentitySet"))
+                let id = try #require(try created.json["id"]?.stringValue)
+                harness.clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(2)
+                #expect(harness.webhooks.accepted[1].call?.state == .established)
+                let invited = try await client.send(.post, "/v1.0/communications/calls/\(id)/participants/invite", token: token, body: Self.invite(second))
+                #expect(invited.status == .ok)
+                harness.clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(4)
+                #expect(try await client.send(.get, "/v1.0/communications/calls/\(id)/participants", token: token).json["value"]?.arrayCount == 3)
+            }
+        }
+    }
+
+    @Test func aMeetingJoinedAsTheInstanceInvitesANumber() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let join = ##"{"callbackUri": "https://bot.contoso.com/callback", "requestedModalities": ["audio"], "mediaConfig": {"@odata.type": "#microsoft.graph.serviceHostedMediaConfig"}, \##(Self.source()), "meetingInfo": {"@odata.type": "#microsoft.graph.joinMeetingIdMeetingInfo", "joinMeetingId": "1234567", "passcode": "psw123"}}"##
+                let created = try await client.send(.post, "/v1.0/communications/calls", token: token, body: join)
+                #expect(created.status == .created)
+                let id = try #require(try created.json["id"]?.stringValue)
+                await harness.webhooks.waitForAccepted(3)
+                let invited = try await client.send(.post, "/v1.0/communications/calls/\(id)/participants/invite", token: token, body: Self.invite(Self.identity(phone: "+12345678901")))
+                #expect(invited.status == .ok)
+                harness.clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(5)
+                let roster = try await client.send(.get, "/v1.0/communications/calls/\(id)/participants", token: token).json["value"]
+                #expect(roster?.arrayCount == 3)
+            }
+        }
+    }
+
+    @Test func aNumberCannotBeCalledWithoutAnInstance() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let body = Self.p2p(to: Self.identity(phone: "+12345678901")).replacingOccurrences(of: "\(Self.source()), ", with: "")
+                try await client.send(.post, "/v1.0/communications/calls", token: token, body: body).expectGraphError(.badRequest)
+            }
+        }
+    }
+}
