@@ -1,4 +1,5 @@
 import CallEngine
+import Foundation
 import GraphModel
 import World
 
@@ -273,6 +274,35 @@ public struct ActionPlanner: Sendable {
 /// How long a prompt plays: read from its WAV where Switchboard can reach it, else a default.
 public protocol PromptDurations: Sendable {
     func duration(of uri: String) async -> Duration
+}
+
+/// Prompt lengths read from the media itself: a WAV file the world names for the prompt's
+/// URI, or a WAV served on this machine's loopback (fetched with `fetch`); any other prompt,
+/// or one that is not a readable WAV, lasts ``FixedPromptDurations/defaultDuration``.
+/// Switchboard never fetches media from other hosts.
+public struct WAVPromptDurations: PromptDurations {
+    /// Prompt URI → local WAV file, from the world.
+    public var files: [String: String]
+    /// Fetches a loopback URL's body (nil on any failure).
+    public var fetch: @Sendable (String) async -> [UInt8]?
+    public var fallback: Duration
+
+    public init(files: [String: String] = [:], fallback: Duration = FixedPromptDurations.defaultDuration,
+                fetch: @escaping @Sendable (String) async -> [UInt8]?) {
+        self.files = files
+        self.fetch = fetch
+        self.fallback = fallback
+    }
+
+    public func duration(of uri: String) async -> Duration {
+        if let path = files[uri], let data = FileManager.default.contents(atPath: path), let duration = WAV.duration(of: Array(data)) {
+            return duration
+        }
+        if CallbackURIPolicy.isLoopbackURL(uri), let bytes = await fetch(uri), let duration = WAV.duration(of: bytes) {
+            return duration
+        }
+        return fallback
+    }
 }
 
 /// Every prompt lasts the same: for servers that fetch no media.

@@ -186,15 +186,7 @@ public enum CallbackURIPolicy {
         if lower.hasPrefix("https://") { scheme = "https" } else if lower.hasPrefix("http://") { scheme = "http" } else {
             throw .invalidRequest("callbackUri must be an absolute https URL.")
         }
-        let rest = lower.dropFirst(scheme.count + 3)
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
-        let host: String
-        if hostPort.hasPrefix("[") {
-            host = String(hostPort.prefix { $0 != "]" }.dropFirst())
-        } else {
-            host = String(hostPort.prefix { $0 != ":" })
-        }
+        let host = Self.host(of: lower, schemeLength: scheme.count)
         guard !host.isEmpty, uri.count <= 2048 else {
             throw .invalidRequest("callbackUri must be an absolute https URL.")
         }
@@ -205,5 +197,24 @@ public enum CallbackURIPolicy {
 
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Whether `uri` is an http(s) URL on this machine's loopback.
+    public static func isLoopbackURL(_ uri: String) -> Bool {
+        let lower = uri.lowercased()
+        let schemeLength = lower.hasPrefix("https://") ? 5 : lower.hasPrefix("http://") ? 4 : 0
+        guard schemeLength > 0 else { return false }
+        return isLoopback(host(of: lower, schemeLength: schemeLength))
+    }
+
+    /// The host of a lower-cased absolute URL whose scheme is `schemeLength` long.
+    static func host(of lower: String, schemeLength: Int) -> String {
+        let rest = lower.dropFirst(schemeLength + 3)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
+        if hostPort.hasPrefix("[") {
+            return String(hostPort.prefix { $0 != "]" }.dropFirst())
+        }
+        return String(hostPort.prefix { $0 != ":" })
     }
 }

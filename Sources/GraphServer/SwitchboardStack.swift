@@ -25,13 +25,18 @@ public struct SwitchboardStack: Sendable {
     public static func make(
         store: any CallStore, transport: any WebhookTransport, clock: any WallClock, world: World,
         webhookConfiguration: WebhookDispatcher.Configuration = .init(), publicBaseURL: String? = nil,
+        fetchMedia: @escaping @Sendable (String) async -> [UInt8]? = { _ in nil },
         logger: Logger = Logger(label: "switchboard")
     ) async throws -> SwitchboardStack {
         let pem = try await store.initializeSetting(signingKeySetting, value: CallbackTokenSigner.generateKeyPEM())
         let signer = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: pem), keyId: "switchboard-1")
         let dispatcher = WebhookDispatcher(store: store, transport: transport, signer: signer, clock: clock,
                                            configuration: webhookConfiguration, logger: logger)
-        let runtime = CallRuntime(store: store, world: world, clock: clock, outbox: dispatcher, logger: logger)
+        let prompts = WAVPromptDurations(
+            files: Dictionary(world.media.map { ($0.uri, $0.file) }, uniquingKeysWith: { first, _ in first }),
+            fetch: fetchMedia
+        )
+        let runtime = CallRuntime(store: store, world: world, clock: clock, outbox: dispatcher, logger: logger, prompts: prompts)
         try await runtime.restore()
         let services = SwitchboardServices(runtime: runtime, world: world, signer: signer, clock: clock, publicBaseURL: publicBaseURL)
         return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, signer: signer, services: services)

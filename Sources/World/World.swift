@@ -10,6 +10,8 @@ public struct World: Sendable {
     public var phoneNumbers: [WorldPhoneNumber]
     public var applicationInstances: [WorldApplicationInstance]
     public var meetings: [WorldMeeting]
+    /// Prompt media the world holds: a prompt URI and the local WAV file it plays.
+    public var media: [WorldMedia] = []
     /// How long a simulated user rings before answering, unless the user says otherwise.
     public var defaultRingTime: Duration
 
@@ -194,5 +196,16 @@ public struct WorldMeeting: Sendable, Hashable {
         self.token = token
         self.attendees = attendees
         self.sharerId = sharerId
+    }
+}
+
+/// A prompt's media: when a bot plays `uri`, Switchboard reads the length of `file` (a WAV).
+public struct WorldMedia: Sendable, Hashable {
+    public var uri: String
+    public var file: String
+
+    public init(uri: String, file: String) {
+        self.uri = uri
+        self.file = file
     }
 }

@@ -38,7 +38,9 @@ struct Serve: AsyncParsableCommand {
         let stack = try await SwitchboardStack.make(
             store: callStore, transport: HTTPClientWebhookTransport(client: webhookClient), clock: clock,
             world: .builtIn(defaultRingTime: .milliseconds(Int64(ringTime * 1000))),
-            publicBaseURL: publicBaseURL, logger: logger
+            publicBaseURL: publicBaseURL,
+            fetchMedia: { [fetcher = MediaFetcher(client: webhookClient)] in await fetcher.fetch($0) },
+            logger: logger
         )
         let storeDescription = store.description
         var app = Application(
