@@ -26,6 +26,9 @@ public enum CallSignal: Codable, Sendable, Hashable {
     case replaced(byCallId: String)
     /// This call was the consultation leg of a transfer completed in `inCallId`: it ends.
     case transferCompleted(inCallId: String)
+    /// The roster of a meeting this call is in changed in another call in it (`fromCallId`):
+    /// participants joined or changed, participants left, or that call ended (its bot left).
+    case meetingRoster(fromCallId: String, upserted: [Participant], left: [String], ended: Bool)
 }
 
 /// The body of a successful action response.

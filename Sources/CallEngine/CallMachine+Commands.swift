@@ -62,7 +62,7 @@ extension CallMachine {
             let botId = call.myParticipantId ?? ""
             let changed = (try? roster.handle(.setMuted(botId, mute))) ?? []
             let operation = record(mute ? .muteParticipantOperation : .unmuteParticipantOperation, ticket, status: .completed, result: ResultCodes.actionCompleted)
-            return [.reply(.operation(operation))] + (changed.isEmpty ? [] : [rosterNotification(changed)])
+            return [.reply(.operation(operation))] + announceRoster(changed)
 
         case .playPrompt(let ticket, let duration):
             try requireServiceHostedMedia(command)
@@ -111,13 +111,13 @@ extension CallMachine {
                 streams.append(MediaStream(mediaType: .videoBasedScreenSharing, label: "applicationsharing-video", sourceId: sourceId, direction: .sendOnly))
             }
             let changed = (try? roster.handle(.setMediaStreams(botId, streams))) ?? []
-            return changed.isEmpty ? [] : [rosterNotification(changed)]
+            return announceRoster(changed)
 
         case .addLargeGalleryView(let ticket, let participant):
             try requireGroup(command)
             let operation = record(.addLargeGalleryViewOperation, ticket, status: .running)
             let changed = (try? roster.handle(.add(participant, joined: true, isBot: false))) ?? []
-            return [.reply(.operation(operation)), rosterNotification(changed)]
+            return [.reply(.operation(operation))] + announceRoster(changed)
                 + arm(.operationSettles, subject: ticket.id, at: now)
 
         case .invite(let ticket, let invitees):
@@ -150,7 +150,7 @@ extension CallMachine {
             let member = try joinedMember(participantId)
             let changed = (try? roster.handle(.setMuted(member.id, true))) ?? []
             let operation = record(.muteParticipantOperation, ticket, status: .completed, result: ResultCodes.actionCompleted)
-            return [.reply(.operation(operation))] + (changed.isEmpty ? [] : [rosterNotification(changed)])
+            return [.reply(.operation(operation))] + announceRoster(changed)
 
         case .startHoldMusic(let participantId, let ticket):
             let member = try joinedMember(participantId)

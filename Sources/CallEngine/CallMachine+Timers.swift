@@ -21,7 +21,7 @@ extension CallMachine {
             let participantId = name.subject
             var effects = disarm(CallTimer.Name(kind: .participantRingingTimeout, subject: participantId))
             let changed = (try? roster.handle(.join(participantId))) ?? []
-            if !changed.isEmpty && announcesRoster { effects.append(rosterNotification(changed)) }
+            if announcesRoster { effects += announceRoster(changed) }
             effects += resolveInvitation(of: participantId, joined: true, failure: nil)
             if let replaced = replacements.removeValue(forKey: participantId) {
                 // The participant has left the bot's other call for this one: that call ends.

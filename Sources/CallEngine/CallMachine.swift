@@ -54,6 +54,8 @@ public struct CallMachine: Codable, Sendable, Hashable {
     var pendingInvites: [String: [String]] = [:]
     /// Invitees that leave another call of the bot's when they join: participant → call id.
     var replacements: [String: String] = [:]
+    /// The other calls in the same meeting, which hear of this call's roster changes.
+    public internal(set) var meetingPeers: [String] = []
     /// Whether the bot subscribed to tones, and the last tone's sequence id.
     var toneSubscribed = false
     var toneSequence: Int64 = 0
@@ -151,6 +153,11 @@ public struct CallMachine: Codable, Sendable, Hashable {
             if let session = plan.contentSharing {
                 effects += machine.contentSharingChanged(.created, session)
             }
+            // Everyone else in the meeting sees the bot arrive.
+            machine.meetingPeers = plan.meetingPeers
+            if let bot = machine.roster.member(plan.bot.id ?? "")?.participant {
+                effects += machine.tellMeeting(upserted: [bot], left: [])
+            }
             for target in plan.targets {
                 effects += machine.invite(target, operationId: nil, now: now)
             }
@@ -230,7 +237,34 @@ public struct CallMachine: Codable, Sendable, Hashable {
             return [notification(.updated, ended)] + terminate(ResultCodes.replaced, terminationReason: "AppInitiated")
         case .transferCompleted:
             return terminate(ResultCodes.transferCompleted, terminationReason: "AppTransferred")
+        case .meetingRoster(let from, let upserted, let left, let ended):
+            if ended {
+                meetingPeers.removeAll { $0 == from }
+            } else if !meetingPeers.contains(from) {
+                meetingPeers.append(from)
+            }
+            var changed: [Participant] = []
+            for participant in upserted { changed += (try? roster.handle(.upsert(participant))) ?? [] }
+            for participantId in left { changed += (try? roster.handle(.leave(participantId))) ?? [] }
+            return changed.isEmpty ? [] : [rosterNotification(changed)]
         }
+    }
+
+    /// Tells the other calls in the meeting about a change of this call's roster.
+    func tellMeeting(upserted: [Participant], left: [String], ended: Bool = false) -> [CallEffect] {
+        guard kind == .meeting, !upserted.isEmpty || !left.isEmpty else { return [] }
+        return meetingPeers.map { peer in
+            .signal(callId: peer, .meetingRoster(fromCallId: id, upserted: upserted, left: left, ended: ended))
+        }
+    }
+
+    /// Announces roster changes this call made: a roster notification to its bot, and the
+    /// same changes to the other calls in the meeting.
+    func announceRoster(_ changed: [Participant]) -> [CallEffect] {
+        guard !changed.isEmpty else { return [] }
+        let left = changed.filter { $0.removedState != nil }.compactMap(\.id)
+        let upserted = changed.filter { $0.removedState == nil }
+        return [rosterNotification(changed)] + tellMeeting(upserted: upserted, left: left)
     }
 
     private mutating func farEndLeaves(_ participantId: String?, now: Timestamp) throws(CallEngineError) -> [CallEffect] {
@@ -275,6 +309,9 @@ public struct CallMachine: Codable, Sendable, Hashable {
         for output in media.cancelAll() {
             if case .cancelled(let item) = output { effects += finishOperation(item.operationId, status: .failed, result: ResultCodes.operationCancelled, notify: false) }
         }
+        // The bot leaves the meeting: the other calls in it see it go.
+        effects += tellMeeting(upserted: [], left: [call.myParticipantId ?? ""], ended: true)
+        meetingPeers = []
         var ended = Call()
         ended.id = id
         ended.state = .terminated
@@ -297,7 +334,7 @@ public struct CallMachine: Codable, Sendable, Hashable {
         var effects = disarm(CallTimer.Name(kind: .participantAnswers, subject: id))
             + disarm(CallTimer.Name(kind: .participantRingingTimeout, subject: id))
         let changed = (try? roster.handle(.leave(id))) ?? []
-        if !changed.isEmpty { effects.append(rosterNotification(changed)) }
+        effects += announceRoster(changed)
         for session in contentSharingSessions where session.presenterParticipantId == id {
             effects += contentSharingChanged(.deleted, session)
         }

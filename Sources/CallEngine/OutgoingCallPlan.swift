@@ -18,13 +18,16 @@ public struct OutgoingCallPlan: Sendable, Hashable {
     public var attendees: [Participant]
     /// The content an attendee shares when the bot joins (`presenterParticipantId` names them).
     public var contentSharing: ContentSharingSession?
+    /// The other calls (of any bot) in the same meeting, told when this one joins.
+    public var meetingPeers: [String] = []
 
     public init(
         call: Call, appId: String, tenantId: String, profile: GraphWireProfile, kind: CallMachine.Kind,
         bot: Participant, targets: [PlannedParticipant], attendees: [Participant] = [],
-        contentSharing: ContentSharingSession? = nil
+        contentSharing: ContentSharingSession? = nil, meetingPeers: [String] = []
     ) {
         self.contentSharing = contentSharing
+        self.meetingPeers = meetingPeers
         self.call = call
         self.appId = appId
         self.tenantId = tenantId

@@ -13,7 +13,9 @@ struct CallPlanner {
         code: "7504", message: "Insufficient enterprise tenant permissions, cannot access this API."
     )
 
-    func plan(_ request: Call, caller: CallerApp, profile: GraphWireProfile) throws(CallRuntimeError) -> OutgoingCallPlan {
+    /// `meetingCalls`: the live calls in meetings; a join into one of their meetings finds
+    /// the roster they see (the same participants, with the same ids) and tells them.
+    func plan(_ request: Call, caller: CallerApp, profile: GraphWireProfile, meetingCalls: [CallMachine] = []) throws(CallRuntimeError) -> OutgoingCallPlan {
         guard let callbackUri = request.callbackUri, !callbackUri.isEmpty else {
             throw .invalidRequest("The call is missing its callbackUri.")
         }
@@ -35,14 +37,22 @@ struct CallPlanner {
         let kind: CallMachine.Kind
         var attendees: [Participant] = []
         var contentSharing: ContentSharingSession?
+        var peers: [CallMachine] = []
         if request.meetingInfo != nil {
             kind = .meeting
             let meeting = try findMeeting(request)
             let guest = request.source?.identity?.user != nil
             let joinPermissions = guest ? ["Calls.JoinGroupCallAsGuest.All"] : ["Calls.JoinGroupCall.All", "Calls.JoinGroupCallAsGuest.All"]
             guard caller.holds(any: joinPermissions) else { throw Self.insufficientPermissions }
-            attendees = meeting.attendees.map { userId in attendee(userId, modalities: request.requestedModalities) }
-            if let sharerId = meeting.sharerId,
+            peers = meetingCalls.filter { $0.graphCall.chatInfo?.threadId == meeting.threadId }
+            if let present = peers.first {
+                // Bots are there already: the meeting's roster is the one they see.
+                attendees = present.participants
+                contentSharing = present.contentSharingSessions.first
+            } else {
+                attendees = meeting.attendees.map { userId in attendee(userId, modalities: request.requestedModalities) }
+            }
+            if peers.isEmpty, let sharerId = meeting.sharerId,
                let index = meeting.attendees.firstIndex(where: { $0.lowercased() == sharerId.lowercased() }) {
                 var session = ContentSharingSession(id: newId().uppercased().filter { $0 != "-" })
                 session.presenterParticipantId = attendees[index].id
@@ -102,8 +112,9 @@ struct CallPlanner {
         call.answeredBy = nil
         call.terminationReason = nil
         call.activeModalities = nil
-        if kind == .meeting, request.chatInfo == nil, let meeting = try? findMeeting(request) {
-            call.chatInfo = ChatInfo(threadId: meeting.threadId, messageId: "0")
+        if kind == .meeting, let meeting = try? findMeeting(request) {
+            // The meeting's thread names it (also when the bot joined by id or token).
+            if call.chatInfo == nil { call.chatInfo = ChatInfo(threadId: meeting.threadId, messageId: "0") }
         }
 
         let bot = Participant(
@@ -116,7 +127,8 @@ struct CallPlanner {
         }
         return OutgoingCallPlan(
             call: call, appId: caller.appId, tenantId: caller.tenantId, profile: profile, kind: kind,
-            bot: bot, targets: planned, attendees: attendees, contentSharing: contentSharing
+            bot: bot, targets: planned, attendees: attendees, contentSharing: contentSharing,
+            meetingPeers: peers.map(\.id)
         )
     }
 

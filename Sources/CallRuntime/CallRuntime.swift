@@ -72,13 +72,16 @@ public final class CallRuntime: Sendable {
 
     /// Places an outgoing call for `caller`; returns the call as the 201 response shows it.
     public func placeCall(_ request: Call, caller: CallerApp, profile: GraphWireProfile) async throws -> Call {
-        let plan = try planner.plan(request, caller: caller, profile: profile)
+        // Calls in meetings, for a join to find the bots already there.
+        let inMeetings = machines.withLock { $0.values.filter { $0.kind == .meeting && !$0.isTerminated } }
+        let plan = try planner.plan(request, caller: caller, profile: profile, meetingCalls: inMeetings)
         let id = plan.call.id ?? ""
-        return try await locks.withLock(id) {
+        let signalled = try await locks.withLock(id) { () async throws -> Bool in
             let (machine, effects) = CallMachine.placeOutgoing(plan, now: clock.now())
-            _ = try await apply(machine, effects)
-            return plan.call
+            return try await apply(machine, effects)
         }
+        if signalled { await applySignals() }
+        return plan.call
     }
 
     /// The call `id` as `caller` may see it (another application's call does not exist for it).

@@ -191,6 +191,29 @@ import Testing
         #expect(call.graphCall.terminationReason == nil || call.isTerminated)
     }
 
+    @Test func callsInTheSameMeetingShareTheirRosterChanges() throws {
+        var (call, _) = machine(kind: .meeting, attendees: ["m1"])
+        let otherBot = user("bot-b", "Other bot")
+        let joined = try call.handle(.signal(.meetingRoster(fromCallId: "call-b", upserted: [otherBot], left: [], ended: false)), now: start)
+        #expect(notifications(joined).map(\.1) == ["/communications/calls/call-1/participants"])
+        #expect(call.participants.map(\.id) == ["bot", "m1", "bot-b"])
+        #expect(call.meetingPeers == ["call-b"])
+        // What this call changes, the other call hears.
+        let muted = try call.handle(.command(.muteParticipant("m1", ticket("op"))), now: start)
+        guard case .signal(let peer, .meetingRoster(let from, let upserted, let left, let ended))? = muted.last else {
+            Issue.record("no signal to the other call")
+            return
+        }
+        #expect(peer == "call-b" && from == "call-1" && left.isEmpty && !ended)
+        #expect(upserted.map(\.id) == ["m1"] && upserted.first?.isMuted == true)
+        // The other call ends: its bot leaves this roster, and it hears nothing more.
+        _ = try call.handle(.signal(.meetingRoster(fromCallId: "call-b", upserted: [], left: ["bot-b"], ended: true)), now: start)
+        #expect(call.participants.map(\.id) == ["bot", "m1"])
+        #expect(call.meetingPeers.isEmpty)
+        let hungUp = try call.handle(.command(.hangUp), now: start)
+        #expect(!hungUp.contains { if case .signal = $0 { return true }; return false })
+    }
+
     // MARK: Media
 
     @Test func promptsPlayOneAfterAnotherAndCompleteWithTheirOperations() throws {

@@ -297,6 +297,38 @@ import World
         }
     }
 
+    @Test func twoBotsInTheSameMeetingSeeEachOther() async throws {
+        try await TestHarness.run { harness in
+            let first = try await harness.token()
+            let second = try await harness.token(appId: "dd3885da-f9ab-486b-bfae-85de3d445555")
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let a = try #require(try await client.send(.post, "/v1.0/communications/calls", token: first, body: Self.joinMeetingBody).json["id"]?.stringValue)
+                await harness.webhooks.waitForAccepted(4)
+                let secondBody = Self.joinMeetingBody.replacingOccurrences(of: "https://bot.contoso.com/callback", with: "https://bot.contoso.com/second")
+                let b = try #require(try await client.send(.post, "/v1.0/communications/calls", token: second, body: secondBody).json["id"]?.stringValue)
+                // B: establishing, established, roster, content sharing; A: a roster update with B's bot.
+                await harness.webhooks.waitForAccepted(9)
+                let rosterA = try await client.send(.get, "/v1.0/communications/calls/\(a)/participants", token: first).json["value"]
+                let rosterB = try await client.send(.get, "/v1.0/communications/calls/\(b)/participants", token: second).json["value"]
+                #expect(rosterA?.arrayCount == 3)
+                #expect(rosterB?.arrayCount == 3)
+                // The same participants, with the same ids, in both calls.
+                func ids(_ roster: JSONValue?) -> Set<String> {
+                    guard case .array(let items)? = roster else { return [] }
+                    return Set(items.compactMap { $0["id"]?.stringValue })
+                }
+                #expect(ids(rosterA) == ids(rosterB))
+                let updateForA = harness.webhooks.accepted.dropFirst(4).filter { (try? $0.notifications.value.first?.resourceUrl) == "/communications/calls/\(a)/participants" }
+                #expect(updateForA.count == 1)
+
+                // B leaves: A's roster loses B's bot.
+                #expect(try await client.send(.delete, "/v1.0/communications/calls/\(b)", token: second).status == .noContent)
+                await harness.webhooks.waitForAccepted(12)
+                #expect(try await client.send(.get, "/v1.0/communications/calls/\(a)/participants", token: first).json["value"]?.arrayCount == 2)
+            }
+        }
+    }
+
     private func participantId(_ roster: JSONValue?, user: String) -> String? {
         guard case .array(let items)? = roster else { return nil }
         return items.first { $0["info"]?["identity"]?["user"]?["id"]?.stringValue?.lowercased() == user.lowercased() }?["id"]?.stringValue
