@@ -183,7 +183,7 @@ extension CallMachine {
             phase = .transferring
             var effects = [stateNotification(.updated)]
             switch plan.behaviour {
-            case .answer(let ringFor):
+            case .answer(let ringFor, _):
                 effects += arm(.transferTargetAnswers, at: now.advanced(by: ringFor))
                 effects += arm(.transferTimeout, at: now.advanced(by: Self.defaultRingingTimeout))
             case .noAnswer:
@@ -333,7 +333,8 @@ extension CallMachine {
         _ = try? roster.handle(.add(invitee.participant, joined: false, isBot: false))
         if let replaced = invitee.replacesCallId { replacements[participantId] = replaced }
         switch invitee.behaviour {
-        case .answer(let ringFor):
+        case .answer(let ringFor, let timeline):
+            timelines[participantId] = timeline
             return arm(.participantAnswers, subject: participantId, at: now.advanced(by: ringFor))
                 + arm(.participantRingingTimeout, subject: participantId, at: now.advanced(by: Self.defaultRingingTimeout))
         case .noAnswer:

@@ -9,6 +9,7 @@ extension CallMachine {
             _ = try? roster.handle(.join(peerId))
             phase = .established
             return disarm(CallTimer.Name(kind: .ringingTimeout)) + [stateNotification(.updated, direction: true)]
+                + startTimeline(of: peerId, now: now)
 
         case .ringingTimeout:
             guard phase == .ringing || phase == .establishing else { return [] }
@@ -23,6 +24,7 @@ extension CallMachine {
             let changed = (try? roster.handle(.join(participantId))) ?? []
             if announcesRoster { effects += announceRoster(changed) }
             effects += resolveInvitation(of: participantId, joined: true, failure: nil)
+            effects += startTimeline(of: participantId, now: now)
             if let replaced = replacements.removeValue(forKey: participantId) {
                 // The participant has left the bot's other call for this one: that call ends.
                 effects.append(.signal(callId: replaced, .replaced(byCallId: id)))
@@ -71,6 +73,27 @@ extension CallMachine {
         case .transferTimeout:
             guard phase == .transferring else { return [] }
             return transferFailed()
+
+        case .farEndEvent:
+            let parts = name.subject.split(separator: "#")
+            guard parts.count == 2, let index = Int(parts[1]), let events = timelines[String(parts[0])], index < events.count else { return [] }
+            let participantId = String(parts[0])
+            guard roster.member(participantId)?.state == .joined else { return [] }
+            switch events[index].action {
+            case .hangUp:
+                timelines[participantId] = nil
+                return (try? handle(.farEndHangsUp(participantId: participantId), now: now)) ?? []
+            case .pressKeys(let tones):
+                return (try? handle(.farEndPressesKeys(tones), now: now)) ?? []
+            }
+        }
+    }
+
+    /// Arms the timeline of a far end that has just answered.
+    mutating func startTimeline(of participantId: String, now: Timestamp) -> [CallEffect] {
+        let events = timelines[participantId] ?? []
+        return events.indices.flatMap { index in
+            arm(.farEndEvent, subject: "\(participantId)#\(index)", at: now.advanced(by: events[index].after))
         }
     }
 }

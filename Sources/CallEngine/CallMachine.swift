@@ -54,6 +54,8 @@ public struct CallMachine: Codable, Sendable, Hashable {
     var pendingInvites: [String: [String]] = [:]
     /// Invitees that leave another call of the bot's when they join: participant → call id.
     var replacements: [String: String] = [:]
+    /// What each far end will do once it answers (the world's timelines), by participant id.
+    var timelines: [String: [FarEndEvent]] = [:]
     /// The other calls in the same meeting, which hear of this call's roster changes.
     public internal(set) var meetingPeers: [String] = []
     /// Whether the bot subscribed to tones, and the last tone's sequence id.
@@ -132,8 +134,9 @@ public struct CallMachine: Codable, Sendable, Hashable {
             machine.peerId = peer.participant.id
             _ = try? machine.roster.handle(.add(peer.participant, joined: false, isBot: false))
             switch peer.behaviour {
-            case .answer(let ringFor):
+            case .answer(let ringFor, let timeline):
                 machine.phase = .ringing
+                machine.timelines[peer.participant.id ?? ""] = timeline
                 effects += machine.arm(.farEndAnswers, at: now.advanced(by: ringFor))
                 effects += machine.arm(.ringingTimeout, at: now.advanced(by: machine.ringingTimeout))
             case .noAnswer:

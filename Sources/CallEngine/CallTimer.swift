@@ -25,6 +25,8 @@ public struct CallTimer: Codable, Sendable, Hashable {
         case transferTargetAnswers
         /// The transfer target did not answer in time.
         case transferTimeout
+        /// A far end does the next thing its timeline says (subject: `participantId#index`).
+        case farEndEvent
     }
 
     public var kind: Kind

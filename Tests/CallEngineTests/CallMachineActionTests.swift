@@ -214,6 +214,33 @@ import Testing
         #expect(!hungUp.contains { if case .signal = $0 { return true }; return false })
     }
 
+    @Test func aFarEndFollowsItsTimelineOnceItAnswers() throws {
+        let timeline = [FarEndEvent(after: .seconds(2), .pressKeys([.tone1, .pound])), FarEndEvent(after: .seconds(10), .hangUp)]
+        var (call, _) = machine(kind: .peerToPeer, targets: [("peer", .answer(ringFor: .seconds(1), then: timeline))])
+        let answered = try fire(&call, .farEndAnswers, at: 1)
+        #expect(answered.contains(.schedule(CallTimer(kind: .farEndEvent, subject: "peer#0", due: start.advanced(by: .seconds(3)), generation: call.timers.first { $0.subject == "peer#0" }!.generation))))
+        _ = try call.handle(.command(.subscribeToTone(ticket("s"))), now: start)
+        let pressed = try fire(&call, .farEndEvent, "peer#0", at: 3)
+        let tones: [Tone?] = pressed.compactMap { effect in
+            guard case .notify(let n) = effect, case .single(.call(let data))? = n.resourceData else { return nil }
+            return data.toneInfo?.tone
+        }
+        #expect(tones == [.tone1, .pound])
+        let hungUp = try fire(&call, .farEndEvent, "peer#1", at: 11)
+        #expect(call.isTerminated)
+        #expect(call.graphCall.resultInfo == ResultCodes.peerEndedCall)
+        #expect(hungUp.last == .remove)
+    }
+
+    @Test func anInviteeLeavesAGroupCallWhenItsTimelineSaysSo() throws {
+        var (call, _) = machine(kind: .group, targets: [("a", .answer(ringFor: .zero)), ("b", .answer(ringFor: .zero, then: [FarEndEvent(after: .seconds(5), .hangUp)]))])
+        _ = try fire(&call, .participantAnswers, "a")
+        _ = try fire(&call, .participantAnswers, "b")
+        _ = try fire(&call, .farEndEvent, "b#0", at: 5)
+        #expect(call.participants.map(\.id) == ["bot", "a"])
+        #expect(!call.isTerminated)
+    }
+
     // MARK: Media
 
     @Test func promptsPlayOneAfterAnotherAndCompleteWithTheirOperations() throws {

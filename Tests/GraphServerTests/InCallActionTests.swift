@@ -1,3 +1,4 @@
+import CallEngine
 import Foundation
 import GraphModel
 import GraphServer
@@ -325,6 +326,26 @@ import World
                 #expect(try await client.send(.delete, "/v1.0/communications/calls/\(b)", token: second).status == .noContent)
                 await harness.webhooks.waitForAccepted(12)
                 #expect(try await client.send(.get, "/v1.0/communications/calls/\(a)/participants", token: first).json["value"]?.arrayCount == 2)
+            }
+        }
+    }
+
+    @Test func keysTheFarEndPressesArriveAsToneNotifications() async throws {
+        var world = World.builtIn()
+        let john = try #require(world.users.firstIndex { $0.id == Self.john })
+        world.users[john].behaviour = .answer(ringFor: .seconds(1), then: [FarEndEvent(after: .seconds(2), .pressKeys([.tone1, .tone2, .pound]))])
+        try await TestHarness.run(world: world) { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
+                harness.clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(2)
+                #expect(try await client.send(.post, "/v1.0/communications/calls/\(id)/subscribeToTone", token: token, body: "{}").status == .ok)
+                harness.clock.advance(by: .seconds(2))
+                await harness.webhooks.waitForAccepted(5)
+                let tones = harness.webhooks.accepted.dropFirst(2).map { $0.call?.toneInfo }
+                #expect(tones == [ToneInfo(sequenceId: 1, tone: .tone1), ToneInfo(sequenceId: 2, tone: .tone2), ToneInfo(sequenceId: 3, tone: .pound)])
+                #expect(try await client.send(.get, "/v1.0/communications/calls/\(id)", token: token).json["toneInfo"]?["tone"] == .string("pound"))
             }
         }
     }
