@@ -142,6 +142,9 @@ public struct ActionPlanner: Sendable {
             guard let identity = invitation.identity else {
                 throw .invalidRequest("participants[\(index)] needs an identity.")
             }
+            if CallPlanner.isBot(identity), machine.participants.contains(where: { CallPlanner.isBot($0.info?.identity) && $0.id != machine.graphCall.myParticipantId }) || invitations.count { CallPlanner.isBot($0.identity) } > 1 {
+                throw .invalidRequest("Only one bot can be invited into a call.")
+            }
             try requirePhoneCapableSource(identity, machine: machine)
             var invitee = plannedParticipant(identity, invitation: invitation, modalities: machine.graphCall.requestedModalities)
             if let replaced {
@@ -243,6 +246,9 @@ public struct ActionPlanner: Sendable {
     /// Phone numbers are reached only from a call whose source is an application instance.
     private func requirePhoneCapableSource(_ identity: IdentitySet, machine: CallMachine) throws(CallRuntimeError) {
         guard identity.phone != nil else { return }
+        if machine.graphCall.meetingInfo?.kind == .tokenMeetingInfo {
+            throw .invalidRequest("Phone numbers cannot be invited into a meeting joined with a join token.")
+        }
         guard machine.graphCall.source?.identity?.applicationInstance != nil else {
             throw .invalidRequest("Phone numbers can be reached only from a call whose source is an application instance with a phone number.")
         }

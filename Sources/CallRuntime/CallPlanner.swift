@@ -33,6 +33,10 @@ struct CallPlanner {
         for (index, target) in targets.enumerated() where target.identity == nil {
             throw .invalidRequest("targets[\(index)] needs an identity.")
         }
+        if targets.contains(where: { Self.isBot($0.identity) }) {
+            // Bot-to-bot calls are not supported; Graph refuses them with 7505.
+            throw .forbidden(code: "7505", message: "Request authorization tenant mismatch.")
+        }
 
         let kind: CallMachine.Kind
         var attendees: [Participant] = []
@@ -130,6 +134,13 @@ struct CallPlanner {
             bot: bot, targets: planned, attendees: attendees, contentSharing: contentSharing,
             meetingPeers: peers.map(\.id)
         )
+    }
+
+    /// A target that is an application (another bot) rather than a person or a number.
+    static func isBot(_ identity: IdentitySet?) -> Bool {
+        guard let identity else { return false }
+        return (identity.application != nil || identity.applicationInstance != nil)
+            && identity.user == nil && identity.phone == nil && identity.guest == nil
     }
 
     private var actionPlanner: ActionPlanner {

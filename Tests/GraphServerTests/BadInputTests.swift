@@ -31,6 +31,7 @@ import World
         Case(name: "missing callbackUri", body: seedCreateCallBody.replacingOccurrences(of: #""callbackUri": "https://bot.contoso.com/callback","#, with: ""), status: .badRequest),
         Case(name: "plain http callback to another host", body: seedCreateCallBody.replacingOccurrences(of: "https://bot.contoso.com", with: "http://10.0.0.5"), status: .badRequest),
         Case(name: "other tenant", body: seedCreateCallBody.replacingOccurrences(of: #""requestedModalities""#, with: #""tenantId": "aa67bd4c-8475-432d-bd41-39f255720e0a", "requestedModalities""#), status: .forbidden),
+        Case(name: "a call to another bot", body: seedCreateCallBody.replacingOccurrences(of: #""user": {"#, with: #""application": {"#), status: .forbidden),
         Case(name: "wrong content type", body: seedCreateCallBody, contentType: "text/plain", status: .unsupportedMediaType),
         Case(name: "body over 1 MiB", body: #"{"subject": ""# + String(repeating: "x", count: 1 << 20) + #""}"#, status: .contentTooLarge),
         Case(name: "unknown call id", method: .get, path: "/v1.0/communications/calls/no-such-call", status: .notFound),

@@ -423,6 +423,19 @@ import World
         }
     }
 
+    @Test func aMeetingJoinedWithATokenCannotInviteANumber() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let join = ##"{"callbackUri": "https://bot.contoso.com/callback", "requestedModalities": ["audio"], "mediaConfig": {"@odata.type": "#microsoft.graph.serviceHostedMediaConfig"}, \##(Self.source()), "meetingInfo": {"@odata.type": "#microsoft.graph.tokenMeetingInfo", "token": "switchboard-meeting-token-1"}}"##
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: join).json["id"]?.stringValue)
+                await harness.webhooks.waitForAccepted(3)
+                try await client.send(.post, "/v1.0/communications/calls/\(id)/participants/invite", token: token, body: Self.invite(Self.identity(phone: "+12345678901")))
+                    .expectGraphError(.badRequest)
+            }
+        }
+    }
+
     @Test func aNumberCannotBeCalledWithoutAnInstance() async throws {
         try await TestHarness.run { harness in
             let token = try await harness.token()
