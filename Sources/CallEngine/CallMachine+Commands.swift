@@ -94,9 +94,10 @@ extension CallMachine {
             guard kind != .group else {
                 throw .notSupportedInCall(action: command.actionName, reason: "ad-hoc group calls do not support recording")
             }
-            call.additionalData["recordingStatus"] = .string(status.rawValue)
+            // The bot's participant shows it (the recording indicator everyone in the call sees).
+            let changed = (try? roster.handle(.setRecordingStatus(call.myParticipantId ?? "", status))) ?? []
             let operation = record(.updateRecordingStatusOperation, ticket, status: .completed)
-            return [.reply(.operation(operation))]
+            return [.reply(.operation(operation))] + announceRoster(changed)
 
         case .changeScreenSharingRole(let role):
             try requireGroup(command)

@@ -264,7 +264,7 @@ public struct CallMachine: Codable, Sendable, Hashable {
     /// Announces roster changes this call made: a roster notification to its bot, and the
     /// same changes to the other calls in the meeting.
     func announceRoster(_ changed: [Participant]) -> [CallEffect] {
-        guard !changed.isEmpty else { return [] }
+        guard !changed.isEmpty, announcesRoster else { return [] }
         let left = changed.filter { $0.removedState != nil }.compactMap(\.id)
         let upserted = changed.filter { $0.removedState == nil }
         return [rosterNotification(changed)] + tellMeeting(upserted: upserted, left: left)

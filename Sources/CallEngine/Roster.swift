@@ -43,6 +43,8 @@ public struct Roster: Codable, Sendable, Hashable {
         case setOnHold(String, Bool)
         /// A member's media streams change (screen-sharing role and the like).
         case setMediaStreams(String, [MediaStream])
+        /// A member starts or stops recording (updateRecordingStatus for the bot).
+        case setRecordingStatus(String, RecordingStatus)
         /// A participant another call in the same meeting reports: added as joined, or its
         /// state (mute, streams) taken over when it is in the roster already.
         case upsert(Participant)
@@ -121,15 +123,22 @@ public struct Roster: Codable, Sendable, Hashable {
             let index = try indexOf(id)
             members[index].onHold = onHold
             return []
+        case .setRecordingStatus(let id, let status):
+            let index = try indexOf(id)
+            guard members[index].participant.recordingInfo?.recordingStatus != status else { return [] }
+            members[index].participant.recordingInfo = RecordingInfo(recordingStatus: status)
+            return members[index].state == .joined ? changed([id]) : []
         case .upsert(let participant):
             let id = participant.id ?? ""
             guard let index = members.firstIndex(where: { $0.id == id && $0.state != .left }) else {
                 return try handle(.add(participant, joined: true, isBot: false))
             }
             guard members[index].participant.isMuted != participant.isMuted
-                || members[index].participant.mediaStreams != participant.mediaStreams else { return [] }
+                || members[index].participant.mediaStreams != participant.mediaStreams
+                || members[index].participant.recordingInfo != participant.recordingInfo else { return [] }
             members[index].participant.isMuted = participant.isMuted
             members[index].participant.mediaStreams = participant.mediaStreams
+            members[index].participant.recordingInfo = participant.recordingInfo
             members[index].state = .joined
             return changed([id])
         case .setMediaStreams(let id, let streams):

@@ -241,6 +241,19 @@ import Testing
         #expect(!call.isTerminated)
     }
 
+    @Test func recordingStatusShowsOnTheBotsParticipant() throws {
+        var (meeting, _) = machine(kind: .meeting, attendees: ["m1"])
+        let effects = try meeting.handle(.command(.updateRecordingStatus(ticket("r"), status: .recording)), now: start)
+        #expect(operation(effects)?.status == .completed)
+        #expect(operation(effects)?.resultInfo == nil)
+        #expect(notifications(effects).map(\.1) == ["/communications/calls/call-1/participants"])
+        #expect(meeting.participants.first { $0.id == "bot" }?.recordingInfo?.recordingStatus == .recording)
+        // A peer-to-peer call gets no roster notifications.
+        var (p2p, _) = machine(kind: .peerToPeer, targets: [("peer", .answer(ringFor: .zero))])
+        _ = try fire(&p2p, .farEndAnswers)
+        #expect(notifications(try p2p.handle(.command(.updateRecordingStatus(ticket("r"), status: .recording)), now: start)).isEmpty)
+    }
+
     // MARK: Media
 
     @Test func promptsPlayOneAfterAnotherAndCompleteWithTheirOperations() throws {
