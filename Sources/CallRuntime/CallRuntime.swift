@@ -73,7 +73,7 @@ public final class CallRuntime: Sendable {
     /// Places an outgoing call for `caller`; returns the call as the 201 response shows it.
     public func placeCall(_ request: Call, caller: CallerApp, profile: GraphWireProfile) async throws -> Call {
         // Calls in meetings, for a join to find the bots already there.
-        let inMeetings = machines.withLock { $0.values.filter { $0.kind == .meeting && !$0.isTerminated } }
+        let inMeetings = request.meetingInfo == nil ? [] : machines.withLock { $0.values.filter { $0.kind == .meeting && !$0.isTerminated } }
         let plan = try planner.plan(request, caller: caller, profile: profile, meetingCalls: inMeetings)
         let id = plan.call.id ?? ""
         let signalled = try await locks.withLock(id) { () async throws -> Bool in
