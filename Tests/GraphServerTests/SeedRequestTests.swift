@@ -116,3 +116,42 @@ import World
         }
     }
 }
+
+/// seed003's invite requests, on calls the bot placed (the page's own call is an incoming
+/// one): into a peer-to-peer call (the call becomes a group call), and with
+/// `replacesCallId` naming another of the bot's calls.
+@Suite(.timeLimit(.minutes(1))) struct SeedInviteTests {
+    @Test func theSeedInvitesAreServed() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let first = try #require(try await client.send(.post, "/beta/app/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
+                let heidi = seedCreateCallBody.replacingOccurrences(of: "112f7296-5fa4-42ca-bae8-6a692b15d4b8", with: "bf5aae9a-d11d-47a8-93b1-782504c95555")
+                let second = try #require(try await client.send(.post, "/beta/app/calls", token: token, body: heidi).json["id"]?.stringValue)
+                harness.clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(4)
+
+                // The generic request, its replacesCallId placeholder naming the other call.
+                let generic = try #require(SeedFixtures.named("seed003-01-request.json")).text
+                    .replacingOccurrences(of: "replacesCallId-value", with: second)
+                let moved = try await client.send(.post, "/beta/app/calls/\(first)/participants/invite", token: token, body: generic)
+                #expect(moved.status == .ok)
+                await harness.webhooks.waitForAccepted(8)
+
+                // "Invite participants in existing P2P meeting", in a third call: 200 and a
+                // running operation, as seed003-03.
+                let user1 = seedCreateCallBody.replacingOccurrences(of: "112f7296-5fa4-42ca-bae8-6a692b15d4b8", with: "98da8a1a-1b87-452c-a713-65d3f10b5555")
+                let third = try #require(try await client.send(.post, "/beta/app/calls", token: token, body: user1).json["id"]?.stringValue)
+                harness.clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(10)
+                let plain = try #require(SeedFixtures.named("seed003-02-request.json"))
+                let invited = try await client.send(.post, "/beta/app/calls/\(third)/participants/invite", token: token, body: plain.text)
+                #expect(invited.status == .ok)
+                let expected = try JSONDecoder().decode(JSONValue.self, from: Data(try #require(SeedFixtures.named("seed003-03-response.json")).json.utf8))
+                #expect(try invited.json["status"] == expected["status"])
+                #expect(try invited.json["clientContext"] == expected["clientContext"])
+                try await client.send(.get, "/beta/app/calls/\(second)", token: token).expectGraphError(.notFound)
+            }
+        }
+    }
+}
