@@ -85,8 +85,34 @@ extension CallMachine {
                 return (try? handle(.farEndHangsUp(participantId: participantId), now: now)) ?? []
             case .pressKeys(let tones):
                 return (try? handle(.farEndPressesKeys(tones), now: now)) ?? []
+            case .startSharing:
+                guard !contentSharingSessions.contains(where: { $0.presenterParticipantId == participantId }) else { return [] }
+                var session = ContentSharingSession(id: Self.sharingSessionId(participantId, index))
+                session.presenterParticipantId = participantId
+                return contentSharingChanged(.created, session)
+            case .updateSharing:
+                guard let session = contentSharingSessions.first(where: { $0.presenterParticipantId == participantId }) else { return [] }
+                return contentSharingChanged(.updated, session)
+            case .stopSharing:
+                guard let session = contentSharingSessions.first(where: { $0.presenterParticipantId == participantId }) else { return [] }
+                return contentSharingChanged(.deleted, session)
             }
         }
+    }
+
+    /// A content sharing session's id, in the form Graph's examples show (64 upper-case hex
+    /// digits), made from who shares and when in their timeline.
+    static func sharingSessionId(_ participantId: String, _ index: Int) -> String {
+        let hex = Array("0123456789ABCDEF")
+        var state: UInt64 = 0xcbf2_9ce4_8422_2325
+        var digits = ""
+        for round in 0..<4 {
+            for byte in "\(participantId)#\(index)#\(round)".utf8 {
+                state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            }
+            for shift in stride(from: 60, through: 0, by: -4) { digits.append(hex[Int((state >> UInt64(shift)) & 0xF)]) }
+        }
+        return digits
     }
 
     /// Arms the timeline of a far end that has just answered.

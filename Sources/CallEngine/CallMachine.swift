@@ -156,6 +156,10 @@ public struct CallMachine: Codable, Sendable, Hashable {
             if let session = plan.contentSharing {
                 effects += machine.contentSharingChanged(.created, session)
             }
+            for (participantId, timeline) in plan.attendeeTimelines.sorted(by: { $0.key < $1.key }) {
+                machine.timelines[participantId] = timeline
+                effects += machine.startTimeline(of: participantId, now: now)
+            }
             // Everyone else in the meeting sees the bot arrive.
             machine.meetingPeers = plan.meetingPeers
             if let bot = machine.roster.member(plan.bot.id ?? "")?.participant {

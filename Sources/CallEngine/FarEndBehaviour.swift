@@ -21,6 +21,12 @@ public struct FarEndEvent: Codable, Sendable, Hashable {
         case hangUp
         /// Presses DTMF keys, one tone after another.
         case pressKeys([Tone])
+        /// Starts sharing content (a content sharing session begins).
+        case startSharing
+        /// Changes what is shared (the session is updated: a new slide, another window).
+        case updateSharing
+        /// Stops sharing (the session ends).
+        case stopSharing
     }
 
     /// How long after answering.

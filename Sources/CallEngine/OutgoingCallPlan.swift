@@ -20,12 +20,16 @@ public struct OutgoingCallPlan: Sendable, Hashable {
     public var contentSharing: ContentSharingSession?
     /// The other calls (of any bot) in the same meeting, told when this one joins.
     public var meetingPeers: [String] = []
+    /// What meeting attendees do once the bot is in (by participant id), counted from the join.
+    public var attendeeTimelines: [String: [FarEndEvent]] = [:]
 
     public init(
         call: Call, appId: String, tenantId: String, profile: GraphWireProfile, kind: CallMachine.Kind,
         bot: Participant, targets: [PlannedParticipant], attendees: [Participant] = [],
-        contentSharing: ContentSharingSession? = nil, meetingPeers: [String] = []
+        contentSharing: ContentSharingSession? = nil, meetingPeers: [String] = [],
+        attendeeTimelines: [String: [FarEndEvent]] = [:]
     ) {
+        self.attendeeTimelines = attendeeTimelines
         self.contentSharing = contentSharing
         self.meetingPeers = meetingPeers
         self.call = call

@@ -42,6 +42,7 @@ struct CallPlanner {
         var attendees: [Participant] = []
         var contentSharing: ContentSharingSession?
         var peers: [CallMachine] = []
+        var attendeeTimelines: [String: [FarEndEvent]] = [:]
         if request.meetingInfo != nil {
             kind = .meeting
             let meeting = try findMeeting(request)
@@ -55,6 +56,11 @@ struct CallPlanner {
                 contentSharing = present.contentSharingSessions.first
             } else {
                 attendees = meeting.attendees.map { userId in attendee(userId, modalities: request.requestedModalities) }
+            }
+            for (userId, timeline) in meeting.timelines {
+                guard let index = meeting.attendees.firstIndex(where: { $0.lowercased() == userId.lowercased() }), index < attendees.count,
+                      let participantId = attendees[index].id, peers.isEmpty else { continue }
+                attendeeTimelines[participantId] = timeline
             }
             if peers.isEmpty, let sharerId = meeting.sharerId,
                let index = meeting.attendees.firstIndex(where: { $0.lowercased() == sharerId.lowercased() }) {
@@ -132,7 +138,7 @@ struct CallPlanner {
         return OutgoingCallPlan(
             call: call, appId: caller.appId, tenantId: caller.tenantId, profile: profile, kind: kind,
             bot: bot, targets: planned, attendees: attendees, contentSharing: contentSharing,
-            meetingPeers: peers.map(\.id)
+            meetingPeers: peers.map(\.id), attendeeTimelines: attendeeTimelines
         )
     }
 

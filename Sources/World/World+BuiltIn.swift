@@ -1,3 +1,5 @@
+import CallEngine
+
 /// The world every Switchboard starts with: each tenant, application, user, phone number,
 /// application instance and meeting that the seed documents name.
 extension World {
@@ -55,11 +57,16 @@ extension World {
             ],
             meetings: [
                 // The seeds' scheduled meeting: joined by organizer, by meeting id and passcode;
-                // John is in it and shares his screen (seed002's roster and content sharing).
+                // John is in it and shares his screen (seed002's roster and content sharing:
+                // created, updated, deleted).
                 WorldMeeting(threadId: "19:meeting_Win6Ydo4wsMijFjZS00ZGVjLTk5MGUtOTRjNWY2NmNkYTFm@thread.v2",
                              organizerId: "5810cede-f3cc-42eb-b2c1-e9bd5d53ec96", tenantId: "aa67bd4c-8475-432d-bd41-39f255720e0a",
                              joinMeetingId: "1234567", passcode: "psw123", token: "switchboard-meeting-token-1",
-                             attendees: ["112f7296-5fa4-42ca-bae8-6a692b15d4b8"], sharerId: "112f7296-5fa4-42ca-bae8-6a692b15d4b8"),
+                             attendees: ["112f7296-5fa4-42ca-bae8-6a692b15d4b8"], sharerId: "112f7296-5fa4-42ca-bae8-6a692b15d4b8",
+                             // He moves to the next slide after a minute and stops sharing after two.
+                             timelines: ["112f7296-5fa4-42ca-bae8-6a692b15d4b8": [
+                                 FarEndEvent(after: .seconds(60), .updateSharing), FarEndEvent(after: .seconds(120), .stopSharing),
+                             ]]),
                 // The 2019 beta seeds' channel meeting, organised by the Tailspin user.
                 WorldMeeting(threadId: "19:meeting_NTg0NmQ3NTctZDVkZC00YzRhLThmNmEtOGQ3M2E0ODdmZDZk@thread.v2",
                              organizerId: "90ED37DC-D8E3-4E11-9DE3-30A955DDA06F", tenantId: "49BFC225-8482-4AB8-94E7-76B48FDB9849",

@@ -183,11 +183,14 @@ public struct WorldMeeting: Sendable, Hashable {
     public var attendees: [String]
     /// The attendee who shares content, if anyone does.
     public var sharerId: String?
+    /// What attendees (by user id) do once a bot has joined, counted from its join.
+    public var timelines: [String: [FarEndEvent]]
 
     public init(
         threadId: String, organizerId: String, tenantId: String, joinMeetingId: String? = nil, passcode: String? = nil,
-        token: String? = nil, attendees: [String] = [], sharerId: String? = nil
+        token: String? = nil, attendees: [String] = [], sharerId: String? = nil, timelines: [String: [FarEndEvent]] = [:]
     ) {
+        self.timelines = timelines
         self.threadId = threadId
         self.organizerId = organizerId
         self.tenantId = tenantId

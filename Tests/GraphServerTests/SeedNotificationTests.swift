@@ -81,6 +81,28 @@ import World
         try expect(received, match: ["seed002-03-notification.json", "seed002-04-notification.json"])
     }
 
+    @Test func contentSharingIsAnnouncedAsSeed002Shows() async throws {
+        // The built-in meeting: John shares when the bot joins, moves on after a minute and
+        // stops after two; the bot asked for content-sharing notifications.
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
+                await harness.webhooks.waitForAccepted(4)
+                harness.clock.advance(by: .seconds(60))
+                await harness.webhooks.waitForAccepted(5)
+                harness.clock.advance(by: .seconds(60))
+                await harness.webhooks.waitForAccepted(6)
+                let sharing = try harness.webhooks.accepted.map { try JSONDecoder().decode(JSONValue.self, from: Data($0.body)) }
+                    .filter { $0["value"]?[index: 0]?["resourceUrl"]?.stringValue?.hasSuffix("/contentsharingsessions") == true }
+                try expect(sharing, match: ["seed002-05-notification.json", "seed002-06-notification.json", "seed002-07-notification.json"])
+                let sessionIds = Set(sharing.compactMap { $0["value"]?[index: 0]?["resourceData"]?[index: 0]?["id"]?.stringValue })
+                #expect(sessionIds.count == 1)
+                #expect(try await client.send(.get, "/v1.0/communications/calls/\(id)/contentSharingSessions", token: token).json["value"]?.arrayCount == 0)
+            }
+        }
+    }
+
     /// Keys whose values the server assigns, or that only name the documentation's objects.
     static let assigned: Set<String> = ["id", "@odata.id", "@odata.etag", "sourceId", "callbackUri"]
 
