@@ -15,6 +15,8 @@ public enum CallEffect: Sendable, Hashable {
     /// Something another call must hear: committed with this change, applied to that call
     /// afterwards (in order, and again after a restart until it was).
     case signal(callId: String, CallSignal)
+    /// A recording is complete: serve it at its location to whoever has its token.
+    case recordingReady(operationId: String, RecordingPlan)
     /// The call has ended: remove it from the store once its notifications are committed.
     case remove
 }

@@ -295,14 +295,15 @@ extension CallMachine {
         for output in outputs {
             switch output {
             case .started(let item):
+                mediaStartedAt = now
                 effects += arm(.mediaOperationEnds, subject: item.operationId, at: now.advanced(by: item.duration))
             case .finished(let item):
                 if let recording = item.recording {
+                    effects.append(.recordingReady(operationId: item.operationId, recording))
                     effects += finishOperation(item.operationId, status: .completed, result: recording.result) { operation in
                         operation.recordingLocation = recording.location
                         operation.recordingAccessToken = recording.accessToken
-                        operation.completionReason = recording.result.subcode == ResultCodes.maxRecordDurationReached.subcode
-                            ? "maxRecordDurationReached" : "stopToneDetected"
+                        operation.completionReason = recording.completionReason
                     }
                 } else {
                     effects += finishOperation(item.operationId, status: .completed, result: ResultCodes.actionCompleted) { operation in

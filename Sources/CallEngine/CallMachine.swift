@@ -46,8 +46,9 @@ public struct CallMachine: Codable, Sendable, Hashable {
     public internal(set) var roster: Roster
     /// The peer of a peer-to-peer call.
     var peerId: String?
-    /// Prompts and recordings.
+    /// Prompts and recordings, and when the running one started.
     var media = MediaQueue()
+    var mediaStartedAt: Timestamp?
     /// Every operation the call has run, as `GET .../operations/{id}` shows it.
     public internal(set) var operations: [CommsOperation] = []
     /// Invitations not yet resolved: operation id → participant ids still ringing.
@@ -223,7 +224,7 @@ public struct CallMachine: Codable, Sendable, Hashable {
         case (_, .farEndHangsUp):
             throw .invalidState(action: "farEndHangsUp", state: state)
         case (.established, .farEndPressesKeys(let tones)):
-            return pressKeys(tones)
+            return pressKeys(tones, now: now)
         case (_, .farEndPressesKeys):
             throw .invalidState(action: "pressKeys", state: state)
         case (_, .signal(let signal)):
@@ -257,6 +258,21 @@ public struct CallMachine: Codable, Sendable, Hashable {
         }
     }
 
+    /// A stop tone pressed while a recording runs ends it there (after its prompt and beep:
+    /// a key pressed during those ends it empty).
+    private mutating func stopRecording(on tones: [Tone], now: Timestamp) -> [CallEffect] {
+        guard let item = media.running, var recording = item.recording, let started = mediaStartedAt,
+              tones.contains(where: recording.stopTones.contains) else { return [] }
+        let recordingStarts = started.advanced(by: item.duration - recording.recordedFor)
+        recording.recordedFor = max(.zero, recordingStarts.duration(to: now))
+        recording.result = ResultCodes.stopToneDetected
+        recording.completionReason = "stopToneDetected"
+        var ended = item
+        ended.recording = recording
+        return disarm(CallTimer.Name(kind: .mediaOperationEnds, subject: item.operationId))
+            + run(media.finish(item.operationId, as: ended), now: now)
+    }
+
     /// Tells the other calls in the meeting about a change of this call's roster.
     func tellMeeting(upserted: [Participant], left: [String], ended: Bool = false) -> [CallEffect] {
         guard kind == .meeting, !upserted.isEmpty || !left.isEmpty else { return [] }
@@ -285,9 +301,10 @@ public struct CallMachine: Codable, Sendable, Hashable {
     }
 
     /// Tone notifications for each key pressed, when the bot subscribed to tones.
-    private mutating func pressKeys(_ tones: [Tone]) -> [CallEffect] {
-        guard toneSubscribed else { return [] }
-        return tones.map { tone in
+    private mutating func pressKeys(_ tones: [Tone], now: Timestamp) -> [CallEffect] {
+        let effects = stopRecording(on: tones, now: now)
+        guard toneSubscribed else { return effects }
+        return effects + tones.map { tone in
             toneSequence += 1
             var data = Call()
             data.id = id

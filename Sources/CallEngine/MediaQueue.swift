@@ -45,11 +45,12 @@ public struct MediaQueue: Codable, Sendable, Hashable {
         return outputs
     }
 
-    /// The running item with this id came to its end; the next one starts.
-    public mutating func finish(_ operationId: String) -> [Output] {
+    /// The running item with this id came to its end (as `ending` says it ended, when it
+    /// ended early); the next one starts.
+    public mutating func finish(_ operationId: String, as ending: Item? = nil) -> [Output] {
         guard let item = running, item.operationId == operationId else { return [] }
         running = nil
-        return [.finished(item)] + startNext()
+        return [.finished(ending ?? item)] + startNext()
     }
 
     /// Cancels the running item and everything queued, in queue order.
@@ -78,11 +79,18 @@ public struct RecordingPlan: Codable, Sendable, Hashable {
     public var location: String
     /// Why the recording stopped, as the completion reports it.
     public var result: ResultInfo
+    /// Keys that end the recording when the far end presses them.
+    public var stopTones: [Tone]
+    /// How the completion names why it stopped (beta `completionReason`).
+    public var completionReason: String
 
-    public init(recordedFor: Duration, accessToken: String, location: String, result: ResultInfo) {
+    public init(recordedFor: Duration, accessToken: String, location: String, result: ResultInfo,
+                stopTones: [Tone] = [], completionReason: String = "maxRecordDurationReached") {
         self.recordedFor = recordedFor
         self.accessToken = accessToken
         self.location = location
         self.result = result
+        self.stopTones = stopTones
+        self.completionReason = completionReason
     }
 }

@@ -29,6 +29,9 @@ public enum ResultCodes {
     public static let actionCompleted = ResultInfo(code: 200, subcode: 0, message: "Action completed successfully.")
     /// A recording ran to its maximum duration.
     public static let maxRecordDurationReached = ResultInfo(code: 200, subcode: 8515, message: "Action completed, max record duration reached.")
+    /// A recording ended on a stop tone. Graph's code for it is not published; Switchboard
+    /// reports the generic completion with a message that says why.
+    public static let stopToneDetected = ResultInfo(code: 200, subcode: 0, message: "Action completed, stop tone detected.")
     /// An operation was cancelled by cancelMediaProcessing (or a barge-in).
     public static let operationCancelled = ResultInfo(code: 400, subcode: 8508, message: "Action failed, the operation was cancelled.")
 }

@@ -72,7 +72,8 @@ public struct ActionPlanner: Sendable {
         let recording = RecordingPlan(
             recordedFor: recorded, accessToken: newId(),
             location: "\(baseURL)/_switchboard/recordings/\(ticket.id)",
-            result: ResultCodes.maxRecordDurationReached
+            result: ResultCodes.maxRecordDurationReached,
+            stopTones: (request.stopTones ?? []).compactMap(Self.tone(fromKey:))
         )
         return .recordResponse(ticket, promptDuration: promptDuration, bargeIn: request.bargeInAllowed ?? false, recording: recording)
     }

@@ -118,9 +118,6 @@ public final class CallRuntime: Sendable {
             } catch let error as CallEngineError {
                 throw CallRuntimeError.engine(error)
             }
-            if case .recordResponse(let ticket, _, _, let recording) = command {
-                recordings.keep(operationId: ticket.id, plan: recording)
-            }
             let signalled = try await apply(machine, effects)
             for case .reply(let reply) in effects { return (reply, signalled) }
             return (nil, signalled)
@@ -215,6 +212,8 @@ public final class CallRuntime: Sendable {
                 ))
             case .signal(let callId, let signal):
                 change.signals.append(NewSignal(callId: callId, payload: Array(try JSONEncoder().encode(signal))))
+            case .recordingReady(let operationId, let recording):
+                recordings.keep(operationId: operationId, plan: recording)
             case .remove:
                 removed = true
             case .schedule, .cancel, .reply:

@@ -300,6 +300,29 @@ import Testing
         #expect(finished.recordingAccessToken == "tok")
     }
 
+    @Test func aStopToneEndsARecordingWhereItIs() throws {
+        var (call, _) = machine(kind: .peerToPeer, targets: [("peer", .answer(ringFor: .zero))])
+        _ = try fire(&call, .farEndAnswers)
+        let recording = RecordingPlan(recordedFor: .seconds(30), accessToken: "tok", location: "http://x/r",
+                                      result: ResultCodes.maxRecordDurationReached, stopTones: [.pound])
+        _ = try call.handle(.command(.recordResponse(ticket("r1"), promptDuration: .seconds(2), bargeIn: false, recording: recording)), now: start)
+        // Keys that are not stop tones change nothing.
+        #expect(try call.handle(.farEndPressesKeys([.tone1]), now: start.advanced(by: .seconds(5))) == [])
+        let stopped = try call.handle(.farEndPressesKeys([.pound]), now: start.advanced(by: .seconds(9)))
+        let finished = try #require(finishedOperation(stopped))
+        #expect(finished.status == .completed)
+        #expect(finished.resultInfo == ResultCodes.stopToneDetected)
+        #expect(finished.completionReason == "stopToneDetected")
+        // Seven seconds recorded: nine since the start, less two of prompt and beep.
+        guard case .recordingReady(let operationId, let plan)? = stopped.first(where: { if case .recordingReady = $0 { return true }; return false }) else {
+            Issue.record("no recording")
+            return
+        }
+        #expect(operationId == "r1")
+        #expect(plan.recordedFor == .seconds(7))
+        #expect(!call.timers.contains { $0.kind == .mediaOperationEnds })
+    }
+
     @Test func tonesAreNotifiedOnlyAfterSubscribing() throws {
         var (call, _) = machine(kind: .peerToPeer, targets: [("peer", .answer(ringFor: .zero))])
         _ = try fire(&call, .farEndAnswers)
