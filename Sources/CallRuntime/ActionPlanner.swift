@@ -172,6 +172,14 @@ public struct ActionPlanner: Sendable {
         return id
     }
 
+    /// `DELETE .../participants/{id}`: the tenant must let this application remove participants.
+    public func removeParticipant(_ participantId: String, machine: CallMachine) throws(CallRuntimeError) -> CallCommand {
+        if let tenant = world.tenant(id: machine.tenantId), !tenant.allowsRemovingParticipants(by: machine.appId) {
+            throw .forbidden(code: "7504", message: "Insufficient enterprise tenant permissions, cannot access this API. The tenant does not allow this application to remove participants (AllowRemoveParticipantAppIds).")
+        }
+        return .removeParticipant(participantId)
+    }
+
     public func muteParticipant(_ participantId: String, _ request: ClientContextRequest) throws(CallRuntimeError) -> CallCommand {
         .muteParticipant(participantId, try ticket(request.clientContext))
     }
@@ -195,6 +203,9 @@ public struct ActionPlanner: Sendable {
         }
         let consulted = try target.replacesCallId.map { given throws(CallRuntimeError) in try otherCall(given, of: machine, calls: calls) }
         try requirePhoneCapableSource(identity, machine: machine)
+        if let userId = identity.user?.id, let user = world.user(id: userId), user.tenantId.lowercased() != machine.tenantId.lowercased() {
+            throw .invalidRequest("Transfers are supported only between Teams users of the same tenant; '\(userId)' is in another tenant.")
+        }
         let transfereeId: String?
         if let transferee = request.transferee {
             transfereeId = transferee.participantId ?? machine.participants.first { participant in

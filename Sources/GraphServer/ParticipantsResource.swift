@@ -27,7 +27,7 @@ struct ParticipantsResource: GraphResourceHandler {
         case .participant(let id, let participantId):
             try r.allow(.get, .delete)
             if r.method == .delete {
-                _ = try await r.perform(id) { _, _ in .removeParticipant(participantId) }
+                _ = try await r.perform(id) { planner, machine in try planner.removeParticipant(participantId, machine: machine) }
                 return Response(status: .noContent)
             }
             guard let participant = try r.call(id).participants.first(where: { $0.id == participantId }) else {

@@ -101,10 +101,19 @@ public struct World: Sendable {
 public struct WorldTenant: Sendable, Hashable {
     public var id: String
     public var displayName: String
+    /// The applications the tenant lets remove participants from calls (Teams'
+    /// `Set-CsApplicationMeetingConfiguration -AllowRemoveParticipantAppIds`); nil: every one.
+    public var allowRemoveParticipantAppIds: [String]?
 
-    public init(id: String, displayName: String) {
+    public init(id: String, displayName: String, allowRemoveParticipantAppIds: [String]? = nil) {
         self.id = id
         self.displayName = displayName
+        self.allowRemoveParticipantAppIds = allowRemoveParticipantAppIds
+    }
+
+    /// Whether `appId` may remove participants in this tenant's calls.
+    public func allowsRemovingParticipants(by appId: String) -> Bool {
+        allowRemoveParticipantAppIds?.contains { $0.lowercased() == appId.lowercased() } ?? true
     }
 }
 

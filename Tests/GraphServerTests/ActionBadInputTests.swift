@@ -53,6 +53,7 @@ import World
         Case(name: "invite six", path: "/participants/invite", body: #"{"participants": [\#(Array(repeating: user, count: 6).joined(separator: ","))]}"#, status: .badRequest, meeting: true),
         Case(name: "invite someone already there", path: "/participants/invite", body: #"{"participants": [{"identity": {"user": {"id": "112f7296-5fa4-42ca-bae8-6a692b15d4b8"}}}]}"#, status: .badRequest, meeting: true),
         Case(name: "transfer without target", path: "/transfer", body: "{}", status: .badRequest),
+        Case(name: "transfer to a user of another tenant", path: "/transfer", body: #"{"transferTarget": {"identity": {"user": {"id": "5810cede-f3cc-42eb-b2c1-e9bd5d53ec96"}}}}"#, status: .badRequest),
         Case(name: "mute an unknown participant", path: "/participants/nobody/mute", body: "{}", status: .notFound, meeting: true),
         Case(name: "hold music for an unknown participant", path: "/participants/nobody/startHoldMusic", body: "{}", status: .notFound, meeting: true),
         Case(name: "stop hold music nobody started", path: "/participants/nobody/stopHoldMusic", body: "{}", status: .notFound, meeting: true),
@@ -100,6 +101,24 @@ import World
                 let response = try await client.send(.post, "/v1.0/communications/calls/\(id)/playPrompt", token: token, body: #"{"prompts": [\#(Self.prompt)]}"#)
                 try response.expectGraphError(.badRequest)
                 #expect(try harness.stack.runtime.call(id: id, caller: Self.caller).operations.isEmpty)
+            }
+        }
+    }
+
+    @Test func removingParticipantsNeedsTheTenantsOptIn() async throws {
+        var world = World.builtIn()
+        let contoso = try #require(world.tenants.firstIndex { $0.id == World.contosoTenantId })
+        world.tenants[contoso].allowRemoveParticipantAppIds = ["dd3885da-f9ab-486b-bfae-85de3d445555"]
+        try await TestHarness.run(world: world) { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
+                await harness.webhooks.waitForAccepted(4)
+                let john = try await client.send(.get, "/v1.0/communications/calls/\(id)/participants", token: token).json["value"]?[index: 1]?["id"]?.stringValue
+                let before = try harness.stack.runtime.call(id: id, caller: Self.caller)
+                let refused = try await client.send(.delete, "/v1.0/communications/calls/\(id)/participants/\(try #require(john))", token: token)
+                #expect(try refused.expectGraphError(.forbidden) == "7504")
+                #expect(try harness.stack.runtime.call(id: id, caller: Self.caller) == before)
             }
         }
     }
