@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "GraphModelTests", dependencies: ["GraphModel", "SwitchboardTesting"], swiftSettings: strict),
         .testTarget(name: "CallEngineTests", dependencies: ["CallEngine", "GraphModel"], swiftSettings: strict),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallStoreSQLite", "CallEngine", "GraphModel"], swiftSettings: strict),
-        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "CallStore", "SwitchboardTesting"], swiftSettings: strict),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "CallStore", "CallRuntime", "SwitchboardTesting"], swiftSettings: strict),
         .testTarget(name: "GraphServerTests", dependencies: [
             "GraphServer", "SwitchboardTesting", "CallEngine", "CallStore", "CallStoreSQLite", "CallRuntime", "Webhooks", "World", "GraphModel",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

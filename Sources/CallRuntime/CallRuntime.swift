@@ -31,6 +31,7 @@ public final class CallRuntime: Sendable {
         store: any CallStore, world: World, clock: any WallClock, outbox: any OutboxListener,
         logger: Logger = Logger(label: "switchboard.runtime"),
         prompts: any PromptDurations = FixedPromptDurations(),
+        timerMode: TimerService.Mode = .automatic,
         newId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
     ) {
         self.store = store
@@ -41,7 +42,7 @@ public final class CallRuntime: Sendable {
         actions = ActionPlanner(world: world, newId: newId, prompts: prompts)
         let sink = TimerSink()
         timerSink = sink
-        timers = TimerService(clock: clock) { callId, name, generation in
+        timers = TimerService(clock: clock, mode: timerMode) { callId, name, generation in
             await sink.runtime?.timerFired(callId: callId, name: name, generation: generation)
         }
         sink.runtime = self

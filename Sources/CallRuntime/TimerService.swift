@@ -10,7 +10,15 @@ import ServiceLifecycle
 /// It keeps an index of armed timers (earliest first) and feeds each one that comes due
 /// back to the runtime. Entries are never removed early: a timer that was re-armed or
 /// cancelled arrives with an old generation and the engine ignores it.
+///
+/// In `.automatic` mode it sleeps on the clock until the earliest timer is due. In
+/// `.driven` mode (the virtual clock) it never waits for time: ``ClockControl`` moves the
+/// clock and fires what comes due, in order; the service only fires timers armed already due.
 public final class TimerService: Service, Sendable {
+    public enum Mode: Sendable {
+        case automatic, driven
+    }
+
     struct Entry: Comparable, Sendable {
         var due: Timestamp
         var callId: String
@@ -26,10 +34,35 @@ public final class TimerService: Service, Sendable {
     private let heap = Mutex(Heap<Entry>())
     private let wakeup = Wakeup()
     private let fire: @Sendable (String, CallTimer.Name, Int) async -> Void
+    public let mode: Mode
+    /// Held while timers are fired in `.driven` mode, so one advance runs alone.
+    private let driving = KeyedLock()
 
-    init(clock: any WallClock, fire: @escaping @Sendable (String, CallTimer.Name, Int) async -> Void) {
+    init(clock: any WallClock, mode: Mode = .automatic, fire: @escaping @Sendable (String, CallTimer.Name, Int) async -> Void) {
         self.clock = clock
+        self.mode = mode
         self.fire = fire
+    }
+
+    /// When the earliest armed timer is due.
+    func nextDue() -> Timestamp? {
+        heap.withLock { $0.min?.due }
+    }
+
+    /// Fires every timer due at or before `now`, earliest first, each to completion
+    /// (timers armed meanwhile and already due included).
+    func fireDue(now: Timestamp) async {
+        while let entry = heap.withLock({ heap -> Entry? in
+            guard let first = heap.min, first.due <= now else { return nil }
+            return heap.removeMin()
+        }) {
+            await fire(entry.callId, entry.name, entry.generation)
+        }
+    }
+
+    /// Runs `body` while no other driven firing runs.
+    func drive<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await driving.withLock("driving", body)
     }
 
     /// Arms `timer` for `callId`.
@@ -44,6 +77,7 @@ public final class TimerService: Service, Sendable {
     private let stopping = Mutex(false)
 
     public func run() async throws {
+        if mode == .driven { return try await runDriven() }
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 var armedUntil: Timestamp?
@@ -71,6 +105,19 @@ public final class TimerService: Service, Sendable {
                     await wakeup.wait()
                 }
                 group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.stopping.withLock { $0 = true }
+            self.wakeup.signal()
+        }
+    }
+
+    /// `.driven` mode: fires only what is due already when something is armed.
+    private func runDriven() async throws {
+        try await withGracefulShutdownHandler {
+            while !Task.isCancelled && !stopping.withLock({ $0 }) {
+                await wakeup.wait()
+                _ = try? await drive { await fireDue(now: clock.now()) }
             }
         } onGracefulShutdown: {
             self.stopping.withLock { $0 = true }

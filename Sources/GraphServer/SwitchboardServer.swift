@@ -15,6 +15,8 @@ public struct SwitchboardServices: Sendable {
     /// The base URL clients reach this server at, for `Location` headers and
     /// `@odata.context`; `nil`: taken from each request's `Host`.
     public var publicBaseURL: String?
+    /// The clock as the control API shows and moves it.
+    public var clockControl: ClockControl?
 
     public init(runtime: CallRuntime, world: World, signer: CallbackTokenSigner, clock: any WallClock, publicBaseURL: String? = nil) {
         self.runtime = runtime
@@ -42,6 +44,7 @@ public enum SwitchboardServer {
         TokenEndpoint(issuer: tokens, clock: services.clock).register(on: router)
         DiscoveryEndpoints(services: services).register(on: router)
         RecordingEndpoint(services: services).register(on: router)
+        ClockEndpoints(services: services).register(on: router)
         return router
     }
 

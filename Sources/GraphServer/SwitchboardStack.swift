@@ -26,6 +26,7 @@ public struct SwitchboardStack: Sendable {
         store: any CallStore, transport: any WebhookTransport, clock: any WallClock, world: World,
         webhookConfiguration: WebhookDispatcher.Configuration = .init(), publicBaseURL: String? = nil,
         fetchMedia: @escaping @Sendable (String) async -> [UInt8]? = { _ in nil },
+        timerMode: TimerService.Mode = .automatic,
         logger: Logger = Logger(label: "switchboard")
     ) async throws -> SwitchboardStack {
         let pem = try await store.initializeSetting(signingKeySetting, value: CallbackTokenSigner.generateKeyPEM())
@@ -36,9 +37,10 @@ public struct SwitchboardStack: Sendable {
             files: Dictionary(world.media.map { ($0.uri, $0.file) }, uniquingKeysWith: { first, _ in first }),
             fetch: fetchMedia
         )
-        let runtime = CallRuntime(store: store, world: world, clock: clock, outbox: dispatcher, logger: logger, prompts: prompts)
+        let runtime = CallRuntime(store: store, world: world, clock: clock, outbox: dispatcher, logger: logger, prompts: prompts, timerMode: timerMode)
         try await runtime.restore()
-        let services = SwitchboardServices(runtime: runtime, world: world, signer: signer, clock: clock, publicBaseURL: publicBaseURL)
+        var services = SwitchboardServices(runtime: runtime, world: world, signer: signer, clock: clock, publicBaseURL: publicBaseURL)
+        services.clockControl = ClockControl(clock: clock, runtime: runtime)
         return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, signer: signer, services: services)
     }
 

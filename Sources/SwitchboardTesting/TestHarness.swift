@@ -23,11 +23,14 @@ public struct TestHarness: Sendable {
         clock: ManualClock = ManualClock(),
         webhooks: RecordingWebhookTransport = RecordingWebhookTransport(),
         world: World = .builtIn(),
+        timerMode: TimerService.Mode = .automatic,
         _ body: @Sendable (TestHarness) async throws -> T
     ) async throws -> T {
         var configuration = WebhookDispatcher.Configuration()
         configuration.maxConcurrentDeliveries = 8
-        let stack = try await SwitchboardStack.make(store: store, transport: webhooks, clock: clock, world: world, webhookConfiguration: configuration)
+        let stack = try await SwitchboardStack.make(
+            store: store, transport: webhooks, clock: clock, world: world, webhookConfiguration: configuration, timerMode: timerMode
+        )
         let harness = TestHarness(clock: clock, webhooks: webhooks, stack: stack)
         let result: Result<T, any Error>
         do {

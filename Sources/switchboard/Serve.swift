@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import CallRuntime
+import GraphModel
 import GraphServer
 import Hummingbird
 import Logging
@@ -26,13 +27,20 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Base URL clients use to reach this server, for Location headers (default: from each request's Host).")
     var publicBaseURL: String?
 
+    @Option(help: "real: timers run in real time. manual: time moves only when POST /_switchboard/clock/advance says.")
+    var clock = ClockMode.real
+
+    enum ClockMode: String, ExpressibleByArgument {
+        case real, manual
+    }
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func run() async throws {
         var logger = Logger(label: "switchboard")
         logger.logLevel = logLevel
-        let clock = SystemWallClock()
+        let clock: any WallClock = self.clock == .manual ? ManualClock(start: SystemWallClock().now()) : SystemWallClock()
         let callStore = try await store.open()
         let webhookClient = HTTPClientWebhookTransport.makeClient(connectionsPerHost: WebhookDispatcher.Configuration().maxConcurrentDeliveries)
         let stack = try await SwitchboardStack.make(
@@ -40,9 +48,11 @@ struct Serve: AsyncParsableCommand {
             world: .builtIn(defaultRingTime: .milliseconds(Int64(ringTime * 1000))),
             publicBaseURL: publicBaseURL,
             fetchMedia: { [fetcher = MediaFetcher(client: webhookClient)] in await fetcher.fetch($0) },
+            timerMode: self.clock == .manual ? .driven : .automatic,
             logger: logger
         )
         let storeDescription = store.description
+        let clockDescription = self.clock == .manual ? "manual (POST /_switchboard/clock/advance moves it)" : "real"
         var app = Application(
             router: stack.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "Switchboard"),
@@ -54,6 +64,7 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("""
                 Switchboard listening on \(base)
                   store: \(storeDescription)
+                  clock: \(clockDescription)
                   Graph: \(base)/v1.0/communications/calls
                   token: curl -s \(base)/\(World.contosoTenantId)/oauth2/v2.0/token \\
                            -d grant_type=client_credentials -d client_id=\(World.callingBotAppId) \\

@@ -1,3 +1,4 @@
+import CallRuntime
 import AsyncHTTPClient
 import CallStore
 import CallEngine

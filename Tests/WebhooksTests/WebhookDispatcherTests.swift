@@ -1,3 +1,4 @@
+import CallRuntime
 import CallStore
 import Foundation
 import GraphModel

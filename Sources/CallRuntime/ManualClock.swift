@@ -1,8 +1,9 @@
 import GraphModel
 import Synchronization
 
-/// A clock that moves only when a test says so. Sleepers wake when ``advance(by:)``
-/// passes their deadline; nothing in a test ever really sleeps.
+/// A clock that moves only when it is told to: by a test, or by the control API when the
+/// server runs with `--clock manual`. Sleepers wake when ``advance(by:)`` passes their
+/// deadline; nothing ever really sleeps.
 public final class ManualClock: WallClock {
     private struct Sleeper {
         var deadline: Timestamp
@@ -50,8 +51,14 @@ public final class ManualClock: WallClock {
 
     /// Moves time forward and wakes every sleeper whose deadline has come.
     public func advance(by duration: Duration) {
+        advance(to: now().advanced(by: duration))
+    }
+
+    /// Moves time forward to `instant` (never back) and wakes every sleeper whose deadline
+    /// has come.
+    public func advance(to instant: Timestamp) {
         let woken = state.withLock { state -> [Sleeper] in
-            state.now = state.now.advanced(by: duration)
+            state.now = max(state.now, instant)
             let now = state.now
             let due = state.sleepers.filter { $0.value.deadline <= now }
             for id in due.keys { state.sleepers[id] = nil }
