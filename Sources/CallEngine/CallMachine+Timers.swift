@@ -79,24 +79,8 @@ extension CallMachine {
             guard parts.count == 2, let index = Int(parts[1]), let events = timelines[String(parts[0])], index < events.count else { return [] }
             let participantId = String(parts[0])
             guard roster.member(participantId)?.state == .joined else { return [] }
-            switch events[index].action {
-            case .hangUp:
-                timelines[participantId] = nil
-                return (try? handle(.farEndHangsUp(participantId: participantId), now: now)) ?? []
-            case .pressKeys(let tones):
-                return (try? handle(.farEndPressesKeys(tones), now: now)) ?? []
-            case .startSharing:
-                guard !contentSharingSessions.contains(where: { $0.presenterParticipantId == participantId }) else { return [] }
-                var session = ContentSharingSession(id: Self.sharingSessionId(participantId, index))
-                session.presenterParticipantId = participantId
-                return contentSharingChanged(.created, session)
-            case .updateSharing:
-                guard let session = contentSharingSessions.first(where: { $0.presenterParticipantId == participantId }) else { return [] }
-                return contentSharingChanged(.updated, session)
-            case .stopSharing:
-                guard let session = contentSharingSessions.first(where: { $0.presenterParticipantId == participantId }) else { return [] }
-                return contentSharingChanged(.deleted, session)
-            }
+            if events[index].action == .hangUp { timelines[participantId] = nil }
+            return (try? farEnd(events[index].action, by: participantId, now: now)) ?? []
         }
     }
 

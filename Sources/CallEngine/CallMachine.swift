@@ -57,6 +57,8 @@ public struct CallMachine: Codable, Sendable, Hashable {
     var replacements: [String: String] = [:]
     /// What each far end will do once it answers (the world's timelines), by participant id.
     var timelines: [String: [FarEndEvent]] = [:]
+    /// How many sharing sessions far ends have started (their ids are made from it).
+    var sharingCount = 0
     /// The other calls in the same meeting, which hear of this call's roster changes.
     public internal(set) var meetingPeers: [String] = []
     /// Whether the bot subscribed to tones, and the last tone's sequence id.
@@ -204,6 +206,10 @@ public struct CallMachine: Codable, Sendable, Hashable {
         case farEndPressesKeys([Tone])
         /// Another call tells this one something.
         case signal(CallSignal)
+        /// A person at the far end does something (the control API): `identityId` names them
+        /// (a user id or phone number); nil means the peer of a peer-to-peer call, or the only
+        /// other person in the call.
+        case farEndActs(FarEndEvent.Action, identityId: String?)
     }
 
     /// Handles one input at `now` and returns the effects, in order.
@@ -229,6 +235,59 @@ public struct CallMachine: Codable, Sendable, Hashable {
             throw .invalidState(action: "pressKeys", state: state)
         case (_, .signal(let signal)):
             return receive(signal)
+        case (.established, .farEndActs(let action, let identityId)):
+            return try farEnd(action, by: try person(identityId), now: now)
+        case (_, .farEndActs(let action, _)):
+            throw .invalidState(action: "\(action)", state: state)
+        }
+    }
+
+    /// The participant a far-end action names by identity id.
+    private func person(_ identityId: String?) throws(CallEngineError) -> String {
+        let others = roster.members.filter { $0.state == .joined && !$0.isBot }
+        guard let identityId else {
+            if let peerId, kind == .peerToPeer { return peerId }
+            guard others.count == 1 else {
+                throw .rejected("Say which participant acts: several people are in this call.")
+            }
+            return others[0].id
+        }
+        let wanted = identityId.lowercased()
+        let digits = identityId.filter(\.isNumber)
+        let match = others.first { member in
+            let identity = member.participant.info?.identity
+            return identity?.user?.id?.lowercased() == wanted
+                || (!digits.isEmpty && identity?.phone?.id?.filter(\.isNumber) == digits)
+                || member.id == identityId
+        }
+        guard let match else { throw .participantNotFound(identityId) }
+        return match.id
+    }
+
+    /// What a person at the far end does, by participant id: from the control API or from
+    /// their timeline.
+    mutating func farEnd(_ action: FarEndEvent.Action, by participantId: String, now: Timestamp) throws(CallEngineError) -> [CallEffect] {
+        switch action {
+        case .hangUp:
+            return try farEndLeaves(participantId, now: now)
+        case .pressKeys(let tones):
+            return pressKeys(tones, now: now)
+        case .startSharing:
+            guard !contentSharingSessions.contains(where: { $0.presenterParticipantId == participantId }) else {
+                throw .rejected("Participant '\(participantId)' is sharing already.")
+            }
+            sharingCount += 1
+            var session = ContentSharingSession(id: Self.sharingSessionId(participantId, sharingCount))
+            session.presenterParticipantId = participantId
+            return contentSharingChanged(.created, session)
+        case .updateSharing, .stopSharing:
+            guard let session = contentSharingSessions.first(where: { $0.presenterParticipantId == participantId }) else {
+                throw .rejected("Participant '\(participantId)' is not sharing.")
+            }
+            return contentSharingChanged(action == .updateSharing ? .updated : .deleted, session)
+        case .mute, .unmute:
+            let changed = (try? roster.handle(.setMuted(participantId, action == .mute))) ?? []
+            return announceRoster(changed)
         }
     }
 
@@ -290,7 +349,7 @@ public struct CallMachine: Codable, Sendable, Hashable {
         return [rosterNotification(changed)] + tellMeeting(upserted: upserted, left: left)
     }
 
-    private mutating func farEndLeaves(_ participantId: String?, now: Timestamp) throws(CallEngineError) -> [CallEffect] {
+    mutating func farEndLeaves(_ participantId: String?, now: Timestamp) throws(CallEngineError) -> [CallEffect] {
         if kind == .peerToPeer {
             return terminate(ResultCodes.peerEndedCall)
         }

@@ -27,6 +27,9 @@ public struct FarEndEvent: Codable, Sendable, Hashable {
         case updateSharing
         /// Stops sharing (the session ends).
         case stopSharing
+        /// Mutes or unmutes itself (a roster update in group calls and meetings).
+        case mute
+        case unmute
     }
 
     /// How long after answering.

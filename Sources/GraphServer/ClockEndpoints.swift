@@ -26,13 +26,7 @@ struct ClockEndpoints {
         }
         router.post("/_switchboard/clock/advance") { request, context in
             guard let control = services.clockControl else { throw GraphError.notFound("There is no clock to control.") }
-            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            let body: Advance
-            do {
-                body = try JSONDecoder().decode(Advance.self, from: Data(buffer: buffer))
-            } catch {
-                throw GraphError.badRequest("The body must be a JSON object such as {\"seconds\": 60}.")
-            }
+            let body = try await controlBody(Advance.self, request, context, example: #"{"seconds": 60}"#)
             guard let seconds = body.seconds, seconds.isFinite, seconds >= 0, seconds <= Self.maxAdvance else {
                 throw GraphError.badRequest("'seconds' must be a number from 0 to \(Int(Self.maxAdvance)).")
             }

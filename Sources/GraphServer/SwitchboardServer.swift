@@ -45,6 +45,7 @@ public enum SwitchboardServer {
         DiscoveryEndpoints(services: services).register(on: router)
         RecordingEndpoint(services: services).register(on: router)
         ClockEndpoints(services: services).register(on: router)
+        ControlCallEndpoints(services: services).register(on: router)
         return router
     }
 

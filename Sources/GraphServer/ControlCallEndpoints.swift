@@ -1,0 +1,64 @@
+import CallEngine
+import CallRuntime
+import Foundation
+import GraphModel
+import Hummingbird
+
+/// `POST /_switchboard/calls/{id}/far-end`: what a person at the other end does in the call
+/// the bot sees as `{id}` (the control API).
+struct ControlCallEndpoints {
+    let services: SwitchboardServices
+
+    struct FarEndRequest: Decodable {
+        var action: String?
+        /// Who acts: a user id or phone number (default: the peer, or the only other person).
+        var participant: String?
+        /// `pressKeys`: the keys, such as `123#`.
+        var tones: String?
+    }
+
+    func register(on router: Router<SwitchboardRequestContext>) {
+        router.post("/_switchboard/calls/:id/far-end") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await controlBody(FarEndRequest.self, request, context, example: #"{"action": "hangUp"}"#)
+            let action = try Self.action(body)
+            try await services.runtime.farEnd(.farEndActs(action, identityId: body.participant), callId: id)
+            return Response(status: .noContent)
+        }
+    }
+
+    static let actions = ["answer", "decline", "busy", "hangUp", "pressKeys", "startSharing", "stopSharing", "mute", "unmute"]
+
+    static func action(_ body: FarEndRequest) throws -> FarEndEvent.Action {
+        switch body.action {
+        case "hangUp": return .hangUp
+        case "startSharing": return .startSharing
+        case "stopSharing": return .stopSharing
+        case "mute": return .mute
+        case "unmute": return .unmute
+        case "pressKeys":
+            guard let tones = body.tones, !tones.isEmpty else { throw GraphError.badRequest("pressKeys needs 'tones', such as \"123#\".") }
+            return .pressKeys(try tones.map { key in
+                guard let tone = ActionPlanner.tone(fromKey: String(key)) else {
+                    throw GraphError.badRequest("'\(key)' is not a DTMF key (0-9, *, #, A-D).")
+                }
+                return tone
+            })
+        case "answer", "decline", "busy":
+            throw GraphError(.conflict, code: "notRinging",
+                             message: "'\(body.action ?? "")' answers a far end that rings under manual control; no call rings that way yet (manual behaviours come with world files).")
+        default:
+            throw GraphError.badRequest("'action' must be one of \(actions.joined(separator: ", ")).")
+        }
+    }
+}
+
+/// Reads a control API body: JSON of the given shape, or a Graph-shaped 400 showing an example.
+func controlBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: SwitchboardRequestContext, example: String) async throws -> T {
+    let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+    do {
+        return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+    } catch {
+        throw GraphError.badRequest("The body must be a JSON object such as \(example).")
+    }
+}

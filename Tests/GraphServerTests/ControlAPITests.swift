@@ -1,0 +1,77 @@
+import CallRuntime
+import Foundation
+import GraphModel
+import GraphServer
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import SwitchboardTesting
+import Testing
+import World
+
+/// `POST /_switchboard/calls/{id}/far-end`: the person at the other end acts.
+@Suite(.timeLimit(.minutes(1))) struct ControlAPITests {
+    func farEnd(_ client: some TestClientProtocol, _ id: String, _ body: String) async throws -> TestResponse {
+        try await client.send(.post, "/_switchboard/calls/\(id)/far-end", body: body)
+    }
+
+    @Test func thePeerPressesKeysThenHangsUp() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
+                // Not before the call is established.
+                try await farEnd(client, id, #"{"action": "hangUp"}"#).expectGraphError(.badRequest)
+                harness.clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(2)
+                #expect(try await client.send(.post, "/v1.0/communications/calls/\(id)/subscribeToTone", token: token, body: "{}").status == .ok)
+                #expect(try await farEnd(client, id, #"{"action": "pressKeys", "tones": "12#"}"#).status == .noContent)
+                await harness.webhooks.waitForAccepted(5)
+                #expect(harness.webhooks.accepted.dropFirst(2).map { $0.call?.toneInfo?.tone } == [.tone1, .tone2, .pound])
+                #expect(try await farEnd(client, id, #"{"action": "hangUp"}"#).status == .noContent)
+                await harness.webhooks.waitForAccepted(6)
+                #expect(harness.webhooks.accepted[5].call?.resultInfo == ResultInfo(code: 200, subcode: 4521, message: "The other participant ended the call."))
+                try await client.send(.get, "/v1.0/communications/calls/\(id)", token: token).expectGraphError(.notFound)
+            }
+        }
+    }
+
+    @Test func aMeetingAttendeeUnmutesAndSharesAgain() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
+                await harness.webhooks.waitForAccepted(4)
+                let john = #""participant": "112f7296-5fa4-42ca-bae8-6a692b15d4b8""#
+                #expect(try await farEnd(client, id, #"{"action": "unmute", \#(john)}"#).status == .noContent)
+                await harness.webhooks.waitForAccepted(5)
+                #expect(try harness.webhooks.accepted[4].notifications.value.first?.resourceUrl == "/communications/calls/\(id)/participants")
+                // John shares from the start: starting again is refused; stopping and starting is not.
+                try await farEnd(client, id, #"{"action": "startSharing", \#(john)}"#).expectGraphError(.badRequest)
+                #expect(try await farEnd(client, id, #"{"action": "stopSharing", \#(john)}"#).status == .noContent)
+                #expect(try await farEnd(client, id, #"{"action": "startSharing", \#(john)}"#).status == .noContent)
+                await harness.webhooks.waitForAccepted(7)
+                #expect(try harness.webhooks.accepted[5...6].map { try $0.notifications.value.first?.changeType } == [.deleted, .created])
+                try await farEnd(client, id, #"{"action": "mute", "participant": "nobody"}"#).expectGraphError(.notFound)
+            }
+        }
+    }
+
+    @Test func badControlRequestsGetGraphErrors() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
+                harness.clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(2)
+                try await farEnd(client, "no-such-call", #"{"action": "hangUp"}"#).expectGraphError(.notFound)
+                try await farEnd(client, id, #"{"action": "dance"}"#).expectGraphError(.badRequest)
+                try await farEnd(client, id, "not json").expectGraphError(.badRequest)
+                try await farEnd(client, id, #"{"action": "pressKeys"}"#).expectGraphError(.badRequest)
+                try await farEnd(client, id, #"{"action": "pressKeys", "tones": "1x"}"#).expectGraphError(.badRequest)
+                #expect(try await farEnd(client, id, #"{"action": "answer"}"#).expectGraphError(.conflict) == "notRinging")
+                #expect(harness.stack.runtime.activeCallCount == 1)
+            }
+        }
+    }
+}
