@@ -46,6 +46,7 @@ public enum SwitchboardServer {
         RecordingEndpoint(services: services).register(on: router)
         ClockEndpoints(services: services).register(on: router)
         ControlCallEndpoints(services: services).register(on: router)
+        ControlOpenAPI.register(on: router)
         return router
     }
 

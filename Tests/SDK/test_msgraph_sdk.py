@@ -307,3 +307,10 @@ def test_the_leftover_check_sees_what_the_sdk_did_not_model():
         "application/json", b'{"id": "x", "source": {"identity": {"user": {"id": "u", "shoeSize": 44}}}, "mood": "fine"}')
     call = node.get_object_value(Call)
     assert leftovers(call) == [("$", ["mood"]), ("$.source.identity.user", ["shoeSize"])]
+
+
+def test_the_control_api_document_is_valid_openapi():
+    from openapi_spec_validator import validate
+    document = httpx.get(f"{BASE}/_switchboard/openapi.json").json()
+    assert document["openapi"] == "3.1.0"
+    validate(document)

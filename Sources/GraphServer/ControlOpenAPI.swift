@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+
+/// The OpenAPI 3.1 description of Switchboard's own API under `/_switchboard/`, served at
+/// `/_switchboard/openapi.json`. A test checks the document and that every route it lists
+/// is served.
+enum ControlOpenAPI {
+    static func register(on router: Router<SwitchboardRequestContext>) {
+        router.get("/_switchboard/openapi.json") { _, _ in
+            jsonResponse(.ok, Data(document.utf8))
+        }
+    }
+
+    static let document = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "Switchboard control API",
+        "version": "0.1.0",
+        "description": "Switchboard's own endpoints beside the Graph calls API: health, the virtual clock, the far end of calls and recordings. Errors are Graph-shaped: {\"error\": {\"code\", \"message\", \"innerError\"}}."
+      },
+      "paths": {
+        "/_switchboard/health": {
+          "get": {
+            "summary": "Whether the server is up.",
+            "operationId": "health",
+            "responses": {
+              "200": {"description": "Up.", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string", "const": "ok"}}, "required": ["status"]}}}}
+            }
+          }
+        },
+        "/_switchboard/openapi.json": {
+          "get": {
+            "summary": "This document.",
+            "operationId": "openapi",
+            "responses": {"200": {"description": "The OpenAPI document.", "content": {"application/json": {"schema": {"type": "object"}}}}}
+          }
+        },
+        "/_switchboard/clock": {
+          "get": {
+            "summary": "The server's clock.",
+            "operationId": "getClock",
+            "responses": {"200": {"description": "Now, and whether the clock is real or manual.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Clock"}}}}}
+          }
+        },
+        "/_switchboard/clock/advance": {
+          "post": {
+            "summary": "Moves a manual clock forward, running everything that comes due, in time order, before answering.",
+            "operationId": "advanceClock",
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {"type": "object", "properties": {"seconds": {"type": "number", "minimum": 0, "maximum": 31622400}}, "required": ["seconds"]}}}
+            },
+            "responses": {
+              "200": {"description": "The clock after the advance.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Clock"}}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/_switchboard/calls/{id}/far-end": {
+          "post": {
+            "summary": "What a person at the other end does in the call the bot sees as {id}.",
+            "operationId": "farEnd",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {
+                  "action": {"type": "string", "enum": ["answer", "decline", "busy", "hangUp", "pressKeys", "startSharing", "stopSharing", "mute", "unmute"]},
+                  "participant": {"type": "string", "description": "A user id or phone number; default: the peer, or the only other person."},
+                  "tones": {"type": "string", "description": "pressKeys: DTMF keys such as 123#."}
+                },
+                "required": ["action"]
+              }}}
+            },
+            "responses": {
+              "204": {"description": "Done."},
+              "400": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/_switchboard/recordings/{operationId}": {
+          "get": {
+            "summary": "The recording of a recordResponse operation (its recordingLocation).",
+            "operationId": "getRecording",
+            "parameters": [{"name": "operationId", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "security": [{"recordingAccessToken": []}],
+            "responses": {
+              "200": {"description": "A WAV file: PCM, 16 kHz, mono, 16-bit.", "content": {"application/octet-stream": {"schema": {"type": "string", "contentMediaType": "audio/wav"}}}},
+              "401": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        }
+      },
+      "components": {
+        "securitySchemes": {
+          "recordingAccessToken": {"type": "http", "scheme": "bearer", "description": "The operation's recordingAccessToken."}
+        },
+        "schemas": {
+          "Clock": {
+            "type": "object",
+            "properties": {"now": {"type": "string", "format": "date-time"}, "mode": {"type": "string", "enum": ["real", "manual"]}},
+            "required": ["now", "mode"]
+          },
+          "Error": {
+            "type": "object",
+            "properties": {
+              "error": {
+                "type": "object",
+                "properties": {
+                  "code": {"type": "string"},
+                  "message": {"type": "string"},
+                  "innerError": {"type": "object", "properties": {"date": {"type": "string"}, "request-id": {"type": "string"}, "client-request-id": {"type": "string"}}}
+                },
+                "required": ["code", "message"]
+              }
+            },
+            "required": ["error"]
+          }
+        },
+        "responses": {
+          "Error": {"description": "A Graph-shaped error.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        }
+      }
+    }
+    """#
+}
