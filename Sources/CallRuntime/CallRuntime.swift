@@ -142,6 +142,16 @@ public final class CallRuntime: Sendable {
         if signalled { await applySignals() }
     }
 
+    /// Every notification kept for call `id`, with the tries at delivering it (the journal).
+    public func journal(callId id: String) async throws -> [(Delivery, [DeliveryAttempt])] {
+        try await store.journal(callId: id)
+    }
+
+    /// Whether call `id` is live (any application's).
+    public func isLive(_ id: String) -> Bool {
+        machines.withLock { $0[id] != nil }
+    }
+
     /// Live calls in memory.
     public var activeCallCount: Int { machines.withLock { $0.count } }
 

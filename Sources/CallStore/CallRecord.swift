@@ -40,6 +40,8 @@ public struct Delivery: Sendable, Hashable {
         case pending
         /// Given up on after the retry policy ran out; kept for inspection.
         case dead
+        /// Reached its receiver; kept for a while for inspection (the notification journal).
+        case delivered
     }
 
     public var sequence: Int64
@@ -118,5 +120,28 @@ public struct CallChange: Sendable, Hashable {
         self.deliveries = deliveries
         self.signals = signals
         self.consumedSignals = consumedSignals
+    }
+}
+
+/// One try at delivering a notification, for the notification journal.
+public struct DeliveryAttempt: Sendable, Hashable {
+    public var sequence: Int64
+    /// 1 for the first try.
+    public var attempt: Int
+    /// When it was made (milliseconds since the Unix epoch).
+    public var at: Int64
+    /// The receiver's HTTP status, when it answered.
+    public var status: Int?
+    /// What went wrong, when something did.
+    public var error: String?
+    public var durationMilliseconds: Int64
+
+    public init(sequence: Int64, attempt: Int, at: Int64, status: Int?, error: String?, durationMilliseconds: Int64) {
+        self.sequence = sequence
+        self.attempt = attempt
+        self.at = at
+        self.status = status
+        self.error = error
+        self.durationMilliseconds = durationMilliseconds
     }
 }

@@ -21,12 +21,18 @@ public protocol CallStore: Sendable {
     /// Dead-lettered deliveries in sequence order, at most `limit`.
     func deadDeliveries(limit: Int) async throws -> [Delivery]
 
-    /// Removes a delivery that reached its receiver.
-    func markDelivered(sequence: Int64) async throws
+    /// Marks a delivery that reached its receiver, journaling the try that did: it leaves
+    /// the outbox and stays in the journal (the most recent ``deliveredRetention`` sequences
+    /// of delivered ones are kept).
+    func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) async throws
+
+    /// Every notification kept for a call (pending, delivered within retention, dead), in
+    /// order, with the tries made at each.
+    func journal(callId: String) async throws -> [(Delivery, [DeliveryAttempt])]
 
     /// Records a failed attempt: the new attempt count, when to try again, and the error;
-    /// `dead` moves it to the dead letters.
-    func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool) async throws
+    /// `dead` moves it to the dead letters. `attempt` is journaled with it.
+    func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) async throws
 
     /// Signals not yet applied, in the order they were committed, at most `limit`.
     func pendingSignals(limit: Int) async throws -> [Signal]
@@ -40,6 +46,21 @@ public protocol CallStore: Sendable {
     /// Releases the backend (connections, files). Nothing may be called afterwards.
     func close() async throws
 }
+
+extension CallStore {
+    /// Marks a delivery delivered, with no try to journal.
+    public func markDelivered(sequence: Int64) async throws {
+        try await markDelivered(sequence: sequence, attempt: nil)
+    }
+
+    /// Records a failed attempt, with no try to journal.
+    public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool) async throws {
+        try await markFailed(sequence: sequence, attempts: attempts, notBefore: notBefore, error: error, dead: dead, attempt: nil)
+    }
+}
+
+/// How many of the latest notifications a store keeps after delivery, for the journal.
+public let deliveredRetention: Int64 = 10_000
 
 /// Errors a store reports.
 public enum CallStoreError: Error, Sendable, Hashable {

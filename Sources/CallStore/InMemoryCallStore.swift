@@ -5,6 +5,7 @@ public actor InMemoryCallStore: CallStore {
     private var lastSequence: Int64 = 0
     private var settings: [String: String] = [:]
     private var signals: [Signal] = []
+    private var attempts: [Int64: [DeliveryAttempt]] = [:]
     private var lastSignal: Int64 = 0
 
     public init() {}
@@ -42,11 +43,29 @@ public actor InMemoryCallStore: CallStore {
         Array(outbox.values.filter { $0.status == .dead }.sorted { $0.sequence < $1.sequence }.prefix(limit))
     }
 
-    public func markDelivered(sequence: Int64) async throws {
-        outbox[sequence] = nil
+    public func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) async throws {
+        journal(attempt)
+        outbox[sequence]?.status = .delivered
+        // The journal keeps the latest deliveredRetention sequences of delivered notifications.
+        if sequence % 100 == 0 {
+            for (old, delivery) in outbox where delivery.status == .delivered && old <= sequence - deliveredRetention {
+                outbox[old] = nil
+                attempts[old] = nil
+            }
+        }
     }
 
-    public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool) async throws {
+    private func journal(_ attempt: DeliveryAttempt?) {
+        guard let attempt, outbox[attempt.sequence] != nil else { return }
+        attempts[attempt.sequence, default: []].append(attempt)
+    }
+
+    public func journal(callId: String) async throws -> [(Delivery, [DeliveryAttempt])] {
+        outbox.values.filter { $0.callId == callId }.sorted { $0.sequence < $1.sequence }.map { ($0, attempts[$0.sequence] ?? []) }
+    }
+
+    public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) async throws {
+        journal(attempt)
         guard var delivery = outbox[sequence] else { return }
         delivery.attempts = attempts
         delivery.notBefore = notBefore

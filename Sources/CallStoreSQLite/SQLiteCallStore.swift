@@ -117,14 +117,60 @@ public actor SQLiteCallStore: CallStore {
         }
     }
 
-    public func markDelivered(sequence: Int64) async throws {
+    public func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) async throws {
         try await serial.withLock("") {
-            _ = try await connection.query("DELETE FROM outbox WHERE sequence = ?", [.integer(Int(sequence))])
+            try await journal(attempt)
+            _ = try await connection.query("UPDATE outbox SET status = 'delivered' WHERE sequence = ?", [.integer(Int(sequence))])
+            // The journal keeps the latest deliveredRetention sequences of delivered notifications.
+            if sequence % 100 == 0 {
+                let horizon = Int(sequence - deliveredRetention)
+                _ = try await connection.query(
+                    "DELETE FROM delivery_attempts WHERE sequence IN (SELECT sequence FROM outbox WHERE status = 'delivered' AND sequence <= ?)",
+                    [.integer(horizon)]
+                )
+                _ = try await connection.query("DELETE FROM outbox WHERE status = 'delivered' AND sequence <= ?", [.integer(horizon)])
+            }
         }
     }
 
-    public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool) async throws {
+    /// Journals one try (inside the caller's lock).
+    private func journal(_ attempt: DeliveryAttempt?) async throws {
+        guard let attempt else { return }
+        _ = try await connection.query(
+            "INSERT OR REPLACE INTO delivery_attempts (sequence, attempt, at, status, error, duration_ms) "
+                + "SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM outbox WHERE sequence = ?)",
+            [
+                .integer(Int(attempt.sequence)), .integer(attempt.attempt), .integer(Int(attempt.at)),
+                attempt.status.map { .integer($0) } ?? .null, attempt.error.map { .text($0) } ?? .null,
+                .integer(Int(attempt.durationMilliseconds)), .integer(Int(attempt.sequence)),
+            ]
+        )
+    }
+
+    public func journal(callId: String) async throws -> [(Delivery, [DeliveryAttempt])] {
         try await serial.withLock("") {
+            let deliveries = try await connection.query("SELECT * FROM outbox WHERE call_id = ? ORDER BY sequence", [.text(callId)])
+                .map(Self.delivery)
+            let rows = try await connection.query(
+                "SELECT a.* FROM delivery_attempts a JOIN outbox o ON o.sequence = a.sequence WHERE o.call_id = ? ORDER BY a.sequence, a.attempt",
+                [.text(callId)]
+            )
+            var attempts: [Int64: [DeliveryAttempt]] = [:]
+            for row in rows {
+                let sequence = Int64(row.column("sequence")?.integer ?? 0)
+                attempts[sequence, default: []].append(DeliveryAttempt(
+                    sequence: sequence, attempt: row.column("attempt")?.integer ?? 0, at: Int64(row.column("at")?.integer ?? 0),
+                    status: row.column("status")?.integer, error: row.column("error")?.string,
+                    durationMilliseconds: Int64(row.column("duration_ms")?.integer ?? 0)
+                ))
+            }
+            return deliveries.map { ($0, attempts[$0.sequence] ?? []) }
+        }
+    }
+
+    public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) async throws {
+        try await serial.withLock("") {
+            try await journal(attempt)
             _ = try await connection.query(
                 "UPDATE outbox SET attempts = ?, not_before = ?, last_error = ?, status = ? WHERE sequence = ?",
                 [.integer(attempts), .integer(Int(notBefore)), .text(error), .text(dead ? "dead" : "pending"), .integer(Int(sequence))]

@@ -41,6 +41,22 @@ enum SQLiteMigrations {
             )
             """,
         ],
+        // 3: the notification journal: delivered rows stay (status 'delivered') for a
+        // while, and every try at a delivery is kept.
+        [
+            """
+            CREATE TABLE delivery_attempts (
+                sequence INTEGER NOT NULL,
+                attempt INTEGER NOT NULL,
+                at INTEGER NOT NULL,
+                status INTEGER,
+                error TEXT,
+                duration_ms INTEGER NOT NULL,
+                PRIMARY KEY (sequence, attempt)
+            )
+            """,
+            "CREATE INDEX outbox_call_sequence ON outbox (call_id, sequence)",
+        ],
     ]
 
     static func apply(on connection: SQLiteConnection) async throws {

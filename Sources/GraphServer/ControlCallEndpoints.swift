@@ -1,4 +1,5 @@
 import CallEngine
+import CallStore
 import CallRuntime
 import Foundation
 import GraphModel
@@ -17,7 +18,49 @@ struct ControlCallEndpoints {
         var tones: String?
     }
 
+    /// One notification of the journal, as the control API shows it.
+    struct JournalEntry: Encodable {
+        struct Attempt: Encodable {
+            var at: String
+            var status: Int?
+            var error: String?
+            var durationMs: Int64
+        }
+
+        var sequence: Int64
+        /// pending, delivered or dead.
+        var state: String
+        var url: String
+        /// The body POSTed (a commsNotifications object).
+        var body: JSONValue
+        var attempts: [Attempt]
+    }
+
+    struct Journal: Encodable {
+        var value: [JournalEntry]
+    }
+
     func register(on router: Router<SwitchboardRequestContext>) {
+        router.get("/_switchboard/calls/:id/notifications") { _, context in
+            let id = try context.parameters.require("id")
+            let journal = try await services.runtime.journal(callId: id)
+            guard !journal.isEmpty || services.runtime.isLive(id) else {
+                throw GraphError.notFound("No call '\(id)' and no notification for it (delivered ones are kept for the latest \(deliveredRetention) notifications).")
+            }
+            let entries = journal.map { delivery, attempts in
+                JournalEntry(
+                    sequence: delivery.sequence, state: delivery.status.rawValue, url: delivery.url,
+                    body: (try? JSONDecoder().decode(JSONValue.self, from: Data(delivery.body))) ?? .null,
+                    attempts: attempts.map { attempt in
+                        JournalEntry.Attempt(
+                            at: Timestamp(millisecondsSinceEpoch: attempt.at).iso8601, status: attempt.status,
+                            error: attempt.error, durationMs: attempt.durationMilliseconds
+                        )
+                    }
+                )
+            }
+            return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Journal(value: entries)))
+        }
         router.post("/_switchboard/calls/:id/far-end") { request, context in
             let id = try context.parameters.require("id")
             let body = try await controlBody(FarEndRequest.self, request, context, example: #"{"action": "hangUp"}"#)

@@ -83,6 +83,40 @@ enum ControlOpenAPI {
             }
           }
         },
+        "/_switchboard/calls/{id}/notifications": {
+          "get": {
+            "summary": "Every notification committed for the call, in order, with each try at delivering it (delivered ones are kept for the latest 10000 notifications).",
+            "operationId": "callNotifications",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "The journal.", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"value": {"type": "array", "items": {
+                  "type": "object",
+                  "properties": {
+                    "sequence": {"type": "integer"},
+                    "state": {"type": "string", "enum": ["pending", "delivered", "dead"]},
+                    "url": {"type": "string"},
+                    "body": {"type": "object", "description": "The commsNotifications POSTed (keys sorted)."},
+                    "attempts": {"type": "array", "items": {
+                      "type": "object",
+                      "properties": {
+                        "at": {"type": "string", "format": "date-time"},
+                        "status": {"type": ["integer", "null"]},
+                        "error": {"type": ["string", "null"]},
+                        "durationMs": {"type": "integer"}
+                      },
+                      "required": ["at", "durationMs"]
+                    }}
+                  },
+                  "required": ["sequence", "state", "url", "body", "attempts"]
+                }}},
+                "required": ["value"]
+              }}}},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/_switchboard/recordings/{operationId}": {
           "get": {
             "summary": "The recording of a recordResponse operation (its recordingLocation).",

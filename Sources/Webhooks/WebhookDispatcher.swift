@@ -146,6 +146,8 @@ public actor WebhookDispatcher: Service, OutboxListener {
     /// One attempt at the oldest undelivered notification of a call.
     private func attempt(_ delivery: Delivery) async {
         let attempt = delivery.attempts + 1
+        let startedAt = clock.now()
+        let started = ContinuousClock.now
         var status: Int?
         var failure = ""
         do {
@@ -166,7 +168,12 @@ public actor WebhookDispatcher: Service, OutboxListener {
             failure = String(describing: error)
         }
         let outcome = configuration.retryPolicy.outcome(status: status, attempt: attempt, now: clock.now())
-        await record(delivery, attempt: attempt, outcome: outcome, failure: failure)
+        let (seconds, attoseconds) = started.duration(to: .now).components
+        let journal = DeliveryAttempt(
+            sequence: delivery.sequence, attempt: attempt, at: startedAt.millisecondsSinceEpoch, status: status,
+            error: failure.isEmpty ? nil : failure, durationMilliseconds: seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        )
+        await record(delivery, attempt: attempt, outcome: outcome, failure: failure, journal: journal)
     }
 
     private func callbackToken(appId: String, tenantId: String) async throws -> String {
@@ -178,15 +185,15 @@ public actor WebhookDispatcher: Service, OutboxListener {
         return token
     }
 
-    private func record(_ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String) async {
+    private func record(_ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String, journal: DeliveryAttempt) async {
         var metadata: Logger.Metadata = ["delivery.id": "\(delivery.sequence)", "call.id": "\(delivery.callId)"]
         do {
             switch outcome {
             case .delivered:
-                try await store.markDelivered(sequence: delivery.sequence)
+                try await store.markDelivered(sequence: delivery.sequence, attempt: journal)
                 removeHead(delivery)
             case .retry(let notBefore):
-                try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: notBefore.millisecondsSinceEpoch, error: failure, dead: false)
+                try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: notBefore.millisecondsSinceEpoch, error: failure, dead: false, attempt: journal)
                 var updated = delivery
                 updated.attempts = attempt
                 updated.notBefore = notBefore.millisecondsSinceEpoch
@@ -196,7 +203,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 metadata["error"] = "\(failure)"
                 logger.debug("Notification delivery failed; will retry", metadata: metadata)
             case .deadLetter:
-                try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: clock.now().millisecondsSinceEpoch, error: failure, dead: true)
+                try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: clock.now().millisecondsSinceEpoch, error: failure, dead: true, attempt: journal)
                 removeHead(delivery)
                 metadata["error"] = "\(failure)"
                 logger.warning("Notification dead-lettered after retries ran out", metadata: metadata)

@@ -64,6 +64,28 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func theJournalKeepsDeliveredNotificationsAndTheirAttempts(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        let created = try await store.commit(CallChange(deliveries: [delivery("a", "1"), delivery("a", "2"), delivery("b", "3")]))
+        try await store.markFailed(sequence: created[0].sequence, attempts: 1, notBefore: 2000, error: "HTTP 503", dead: false,
+                                   attempt: DeliveryAttempt(sequence: created[0].sequence, attempt: 1, at: 1000, status: 503, error: "HTTP 503", durationMilliseconds: 12))
+        try await store.markDelivered(sequence: created[0].sequence,
+                                      attempt: DeliveryAttempt(sequence: created[0].sequence, attempt: 2, at: 2000, status: 202, error: nil, durationMilliseconds: 3))
+        let journal = try await store.journal(callId: "a")
+        #expect(journal.map(\.0.sequence) == [created[0].sequence, created[1].sequence])
+        #expect(journal.map(\.0.status) == [.delivered, .pending])
+        #expect(journal[0].1.map(\.status) == [503, 202])
+        #expect(journal[0].1.map(\.durationMilliseconds) == [12, 3])
+        #expect(journal[1].1.isEmpty)
+        // Delivered notifications leave the outbox.
+        #expect(try await store.pendingDeliveries(after: 0, limit: 10).map(\.sequence) == [created[1].sequence, created[2].sequence])
+        // An attempt at a notification the store does not keep is dropped.
+        try await store.markDelivered(sequence: 999, attempt: DeliveryAttempt(sequence: 999, attempt: 1, at: 0, status: nil, error: "x", durationMilliseconds: 0))
+        #expect(try await store.journal(callId: "b").first?.1.isEmpty == true)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func upsertReplacesAndRemovalDeletes(_ backend: Backend) async throws {
         try await backend.with { (store: any CallStore) async throws in
         _ = try await store.commit(CallChange(upserts: [record("a", "v1"), record("b")]))

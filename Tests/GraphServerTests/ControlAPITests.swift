@@ -57,6 +57,38 @@ import World
         }
     }
 
+    @Test func theJournalShowsEveryNotificationAndItsAttempts() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                // The receiver is down for the first try.
+                harness.webhooks.respond(with: 503)
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
+                await harness.webhooks.waitForAttempts(1)
+                harness.webhooks.respond(with: 202)
+                harness.clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(2)
+                #expect(try await client.send(.delete, "/v1.0/communications/calls/\(id)", token: token).status == .noContent)
+                await harness.webhooks.waitForAccepted(4)
+                // The call is gone; its notifications are still there to see.
+                let journal = try await client.send(.get, "/_switchboard/calls/\(id)/notifications").json["value"]
+                #expect(journal?.arrayCount == 4)
+                // One at a time per call: the fourth was tried only once the third was recorded.
+                #expect((0..<3).map { journal?[index: $0]?["state"] } == Array(repeating: .string("delivered"), count: 3))
+                let states = (0..<4).map { journal?[index: $0]?["body"]?["value"]?[index: 0]?["resourceData"]?["state"]?.stringValue }
+                #expect(states == ["establishing", "established", "terminating", "terminated"])
+                let first = journal?[index: 0]?["attempts"]
+                #expect(first?.arrayCount == 2)
+                #expect(first?[index: 0]?["status"] == .number(503))
+                #expect(first?[index: 0]?["error"] == .string("HTTP 503"))
+                #expect(first?[index: 1]?["status"] == .number(202))
+                #expect(journal?[index: 0]?["state"] == .string("delivered"))
+                #expect(journal?[index: 0]?["url"] == .string("https://bot.contoso.com/callback"))
+                try await client.send(.get, "/_switchboard/calls/never-was/notifications").expectGraphError(.notFound)
+            }
+        }
+    }
+
     @Test func badControlRequestsGetGraphErrors() async throws {
         try await TestHarness.run { harness in
             let token = try await harness.token()
