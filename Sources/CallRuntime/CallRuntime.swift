@@ -152,6 +152,19 @@ public final class CallRuntime: Sendable {
         machines.withLock { $0[id] != nil }
     }
 
+    /// Back to the world as loaded: every call, timer, signal, recording and notification is
+    /// forgotten (the clock stays where it is). Meant for between tests: a request in flight
+    /// while it runs may leave its call behind.
+    public func reset() async throws {
+        try await locks.withLock(Self.signalsKey) {
+            try await store.reset()
+            await outbox.reset()
+            machines.withLock { $0 = [:] }
+            timers.reset()
+            recordings.reset()
+        }
+    }
+
     /// Live calls in memory.
     public var activeCallCount: Int { machines.withLock { $0.count } }
 

@@ -25,6 +25,10 @@ public final class RecordingVault: Sendable {
         }
     }
 
+    func reset() {
+        entries.withLock { $0 = [] }
+    }
+
     /// How long the recording of `operationId` is, when `token` is its access token.
     public func recording(operationId: String, token: String) -> Duration? {
         entries.withLock { entries in

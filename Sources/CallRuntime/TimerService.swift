@@ -44,6 +44,11 @@ public final class TimerService: Service, Sendable {
         self.fire = fire
     }
 
+    /// Forgets every armed timer.
+    func reset() {
+        heap.withLock { $0 = Heap() }
+    }
+
     /// When the earliest armed timer is due.
     func nextDue() -> Timestamp? {
         heap.withLock { $0.min?.due }

@@ -37,6 +37,10 @@ public protocol CallStore: Sendable {
     /// Signals not yet applied, in the order they were committed, at most `limit`.
     func pendingSignals(limit: Int) async throws -> [Signal]
 
+    /// Forgets every call, notification (pending, delivered or dead), attempt and signal;
+    /// settings (the signing key) stay. For `POST /_switchboard/reset`.
+    func reset() async throws
+
     /// A stored setting (signing keys and the like).
     func setting(_ name: String) async throws -> String?
 

@@ -76,6 +76,13 @@ public actor InMemoryCallStore: CallStore {
 
     public func pendingSignals(limit: Int) async throws -> [Signal] { Array(signals.prefix(limit)) }
 
+    public func reset() async throws {
+        calls = [:]
+        outbox = [:]
+        signals = []
+        attempts = [:]
+    }
+
     public func setting(_ name: String) async throws -> String? { settings[name] }
 
     public func initializeSetting(_ name: String, value: String) async throws -> String {

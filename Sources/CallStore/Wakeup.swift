@@ -53,4 +53,6 @@ public final class Wakeup: Sendable {
 /// Receives outbox entries right after they were committed (the webhook dispatcher).
 public protocol OutboxListener: Sendable {
     func enqueue(_ deliveries: [Delivery]) async
+    /// Forgets every delivery handed over (the store was reset).
+    func reset() async
 }

@@ -188,6 +188,21 @@ public actor SQLiteCallStore: CallStore {
         }
     }
 
+    public func reset() async throws {
+        try await serial.withLock("") {
+            _ = try await connection.query("BEGIN IMMEDIATE")
+            do {
+                for table in ["calls", "outbox", "signals", "delivery_attempts"] {
+                    _ = try await connection.query("DELETE FROM \(table)")
+                }
+                _ = try await connection.query("COMMIT")
+            } catch {
+                _ = try? await connection.query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
     public func setting(_ name: String) async throws -> String? {
         try await serial.withLock("") {
             try await connection.query("SELECT value FROM settings WHERE name = ?", [.text(name)]).first?.column("value")?.string

@@ -41,6 +41,10 @@ struct ControlCallEndpoints {
     }
 
     func register(on router: Router<SwitchboardRequestContext>) {
+        router.post("/_switchboard/reset") { _, _ in
+            try await services.runtime.reset()
+            return Response(status: .noContent)
+        }
         router.get("/_switchboard/calls/:id/notifications") { _, context in
             let id = try context.parameters.require("id")
             let journal = try await services.runtime.journal(callId: id)

@@ -58,6 +58,13 @@ enum ControlOpenAPI {
             }
           }
         },
+        "/_switchboard/reset": {
+          "post": {
+            "summary": "Back to the world as loaded: every call, timer, recording and notification (pending or kept) is forgotten; the clock stays where it is. Meant for between tests.",
+            "operationId": "reset",
+            "responses": {"204": {"description": "Reset."}}
+          }
+        },
         "/_switchboard/calls/{id}/far-end": {
           "post": {
             "summary": "What a person at the other end does in the call the bot sees as {id}.",

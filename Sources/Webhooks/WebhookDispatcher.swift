@@ -69,6 +69,14 @@ public actor WebhookDispatcher: Service, OutboxListener {
         wake()
     }
 
+    /// Drops every delivery waiting or to be retried (the store has been reset); what is in
+    /// flight finishes and is forgotten.
+    public func reset() {
+        queues = [:]
+        known = []
+        wake()
+    }
+
     /// Deliveries waiting, in flight or to be retried.
     public var backlog: Int { queues.values.reduce(0) { $0 + $1.count } }
 

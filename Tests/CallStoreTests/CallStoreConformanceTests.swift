@@ -86,6 +86,25 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func resetForgetsEverythingButSettings(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        _ = try await store.initializeSetting("key", value: "k1")
+        let created = try await store.commit(CallChange(upserts: [record("a")], deliveries: [delivery("a", "1"), delivery("a", "2")],
+                                                        signals: [NewSignal(callId: "b", payload: [1])]))
+        try await store.markDelivered(sequence: created[0].sequence)
+        try await store.reset()
+        #expect(try await store.allCalls().isEmpty)
+        #expect(try await store.pendingDeliveries(after: 0, limit: 10).isEmpty)
+        #expect(try await store.pendingSignals(limit: 10).isEmpty)
+        #expect(try await store.journal(callId: "a").isEmpty)
+        #expect(try await store.setting("key") == "k1")
+        // Sequences go on rising: nothing delivered before can be mistaken for what comes after.
+        let next = try await store.commit(CallChange(deliveries: [delivery("c", "3")]))
+        #expect(next[0].sequence > created[1].sequence)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func upsertReplacesAndRemovalDeletes(_ backend: Backend) async throws {
         try await backend.with { (store: any CallStore) async throws in
         _ = try await store.commit(CallChange(upserts: [record("a", "v1"), record("b")]))

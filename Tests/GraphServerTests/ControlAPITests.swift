@@ -89,6 +89,32 @@ import World
         }
     }
 
+    @Test func resetForgetsEveryCallAndNotification() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                harness.webhooks.respond(with: 503)
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
+                await harness.webhooks.waitForAttempts(1)
+                #expect(try await client.send(.post, "/_switchboard/reset").status == .noContent)
+                #expect(harness.stack.runtime.activeCallCount == 0)
+                try await client.send(.get, "/v1.0/communications/calls/\(id)", token: token).expectGraphError(.notFound)
+                try await client.send(.get, "/_switchboard/calls/\(id)/notifications").expectGraphError(.notFound)
+                #expect(try await harness.stack.store.pendingDeliveries(after: 0, limit: 10).isEmpty)
+                // The failed notification is not retried, John does not answer: nothing is left.
+                let tried = harness.webhooks.attempts
+                harness.webhooks.respond(with: 202)
+                harness.clock.advance(by: .seconds(120))
+                // The same token still works (the signing key is kept), and a new call goes through.
+                let again = try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody)
+                #expect(again.status == .created)
+                await harness.webhooks.waitForAccepted(1)
+                #expect(harness.webhooks.attempts == tried + 1)
+                #expect(try harness.webhooks.accepted[0].notifications.value.first?.resourceUrl == "/communications/calls/\(try again.json["id"]?.stringValue ?? "")")
+            }
+        }
+    }
+
     @Test func badControlRequestsGetGraphErrors() async throws {
         try await TestHarness.run { harness in
             let token = try await harness.token()
