@@ -147,6 +147,13 @@ public final class CallRuntime: Sendable {
         try await store.journal(callId: id)
     }
 
+    /// The live calls in the meeting of chat thread `threadId`.
+    public func calls(inMeeting threadId: String) -> [String] {
+        machines.withLock { machines in
+            machines.values.filter { $0.kind == .meeting && $0.graphCall.chatInfo?.threadId == threadId }.map(\.id).sorted()
+        }
+    }
+
     /// Whether call `id` is live (any application's).
     public func isLive(_ id: String) -> Bool {
         machines.withLock { $0[id] != nil }

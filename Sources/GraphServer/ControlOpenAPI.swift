@@ -58,6 +58,31 @@ enum ControlOpenAPI {
             }
           }
         },
+        "/_switchboard/meetings": {
+          "get": {
+            "summary": "The world's scheduled meetings: how to join them, who is in them, and the bots' calls in them now.",
+            "operationId": "listMeetings",
+            "responses": {"200": {"description": "The meetings.", "content": {"application/json": {"schema": {
+              "type": "object",
+              "properties": {"value": {"type": "array", "items": {
+                "type": "object",
+                "properties": {
+                  "id": {"type": "string", "description": "The meeting's chat thread (chatInfo.threadId)."},
+                  "tenantId": {"type": "string"},
+                  "organizer": {"$ref": "#/components/schemas/IdentitySet"},
+                  "joinMeetingId": {"type": "string"},
+                  "passcode": {"type": "string"},
+                  "joinToken": {"type": "string", "description": "What a tokenMeetingInfo carries."},
+                  "attendees": {"type": "array", "items": {"$ref": "#/components/schemas/IdentitySet"}},
+                  "sharer": {"$ref": "#/components/schemas/IdentitySet"},
+                  "calls": {"type": "array", "items": {"type": "string"}, "description": "Ids of the live calls in it."}
+                },
+                "required": ["id", "tenantId", "organizer", "attendees", "calls"]
+              }}},
+              "required": ["value"]
+            }}}}}
+          }
+        },
         "/_switchboard/reset": {
           "post": {
             "summary": "Back to the world as loaded: every call, timer, recording and notification (pending or kept) is forgotten; the clock stays where it is. Meant for between tests.",
@@ -143,6 +168,14 @@ enum ControlOpenAPI {
           "recordingAccessToken": {"type": "http", "scheme": "bearer", "description": "The operation's recordingAccessToken."}
         },
         "schemas": {
+          "IdentitySet": {
+            "type": "object",
+            "description": "Graph's identitySet.",
+            "properties": {
+              "@odata.type": {"type": "string"},
+              "user": {"type": "object", "properties": {"@odata.type": {"type": "string"}, "id": {"type": "string"}, "displayName": {"type": "string"}}}
+            }
+          },
           "Clock": {
             "type": "object",
             "properties": {"now": {"type": "string", "format": "date-time"}, "mode": {"type": "string", "enum": ["real", "manual"]}},

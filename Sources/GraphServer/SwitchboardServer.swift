@@ -47,6 +47,7 @@ public enum SwitchboardServer {
         ClockEndpoints(services: services).register(on: router)
         ControlCallEndpoints(services: services).register(on: router)
         ControlOpenAPI.register(on: router)
+        MeetingsEndpoint(services: services).register(on: router)
         return router
     }
 

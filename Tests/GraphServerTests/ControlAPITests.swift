@@ -115,6 +115,24 @@ import World
         }
     }
 
+    @Test func meetingsAreListedWithTheCallsInThem() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
+                let meetings = try await client.send(.get, "/_switchboard/meetings").json["value"]
+                #expect(meetings?.arrayCount == 3)
+                let seeded = meetings?[index: 0]
+                #expect(seeded?["id"] == .string("19:meeting_Win6Ydo4wsMijFjZS00ZGVjLTk5MGUtOTRjNWY2NmNkYTFm@thread.v2"))
+                #expect(seeded?["joinMeetingId"] == .string("1234567"))
+                #expect(seeded?["organizer"]?["user"]?["displayName"] == .string("Bob"))
+                #expect(seeded?["attendees"]?[index: 0]?["user"]?["displayName"] == .string("John"))
+                #expect(seeded?["calls"] == .array([.string(id)]))
+                #expect(meetings?[index: 1]?["calls"] == .array([]))
+            }
+        }
+    }
+
     @Test func badControlRequestsGetGraphErrors() async throws {
         try await TestHarness.run { harness in
             let token = try await harness.token()
