@@ -55,8 +55,6 @@ public enum CallEngineError: Error, Sendable, Hashable {
     case audioRoutingGroupNotFound(String)
     /// An audio routing group with this id exists already.
     case audioRoutingGroupExists(String)
-    /// No operation with this id in the call.
-    case operationNotFound(String)
     /// The request breaks one of Graph's rules for this call (limits, one held participant, …).
     case rejected(String)
 }

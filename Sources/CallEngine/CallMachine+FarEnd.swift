@@ -29,7 +29,10 @@ extension CallMachine {
     mutating func farEnd(_ action: FarEndEvent.Action, by participantId: String, now: Timestamp) throws(CallEngineError) -> [CallEffect] {
         switch action {
         case .hangUp:
-            return try farEndLeaves(participantId, now: now)
+            // A peer hanging up ends a peer-to-peer call; anyone else just leaves.
+            if kind == .peerToPeer { return terminate(ResultCodes.peerEndedCall) }
+            guard roster.member(participantId)?.isBot == false else { throw .participantNotFound(participantId) }
+            return removeMember(participantId)
         case .pressKeys(let tones):
             return pressKeys(tones, now: now)
         case .startSharing:

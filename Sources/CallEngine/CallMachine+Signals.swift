@@ -44,14 +44,4 @@ extension CallMachine {
         let upserted = changed.filter { $0.removedState == nil }
         return [rosterNotification(changed)] + tellMeeting(upserted: upserted, left: left)
     }
-
-    mutating func farEndLeaves(_ participantId: String?, now: Timestamp) throws(CallEngineError) -> [CallEffect] {
-        if kind == .peerToPeer {
-            return terminate(ResultCodes.peerEndedCall)
-        }
-        guard let id = participantId, let member = roster.member(id), !member.isBot else {
-            throw .participantNotFound(participantId ?? "")
-        }
-        return removeMember(id)
-    }
 }

@@ -200,15 +200,11 @@ public struct CallMachine: Codable, Sendable, Hashable {
         case timerFired(CallTimer.Name, generation: Int)
         /// The bot asks for something.
         case command(CallCommand)
-        /// The far end of a peer-to-peer call, or a participant of a group call, hangs up.
-        case farEndHangsUp(participantId: String?)
-        /// A participant presses keys.
-        case farEndPressesKeys([Tone])
         /// Another call tells this one something.
         case signal(CallSignal)
         /// A person at the far end does something (the control API): `identityId` names them
-        /// (a user id or phone number); nil means the peer of a peer-to-peer call, or the only
-        /// other person in the call.
+        /// (a user id, phone number or participant id); nil means the peer of a peer-to-peer
+        /// call, or the only other person in the call.
         case farEndActs(FarEndEvent.Action, identityId: String?)
     }
 
@@ -225,20 +221,12 @@ public struct CallMachine: Codable, Sendable, Hashable {
             return timerFired(name, now: now)
         case (_, .command(let command)):
             return try handle(command, now: now)
-        case (.established, .farEndHangsUp(let participantId)):
-            return try farEndLeaves(participantId, now: now)
-        case (_, .farEndHangsUp):
-            throw .invalidState(action: "farEndHangsUp", state: state)
-        case (.established, .farEndPressesKeys(let tones)):
-            return pressKeys(tones, now: now)
-        case (_, .farEndPressesKeys):
-            throw .invalidState(action: "pressKeys", state: state)
         case (_, .signal(let signal)):
             return receive(signal)
         case (.established, .farEndActs(let action, let identityId)):
             return try farEnd(action, by: try person(identityId), now: now)
         case (_, .farEndActs(let action, _)):
-            throw .invalidState(action: "\(action)", state: state)
+            throw .invalidState(action: action.name, state: state)
         }
     }
 

@@ -30,6 +30,19 @@ public struct FarEndEvent: Codable, Sendable, Hashable {
         /// Mutes or unmutes itself (a roster update in group calls and meetings).
         case mute
         case unmute
+
+        /// The action's name, as the control API spells it.
+        public var name: String {
+            switch self {
+            case .hangUp: "hangUp"
+            case .pressKeys: "pressKeys"
+            case .startSharing: "startSharing"
+            case .updateSharing: "updateSharing"
+            case .stopSharing: "stopSharing"
+            case .mute: "mute"
+            case .unmute: "unmute"
+            }
+        }
     }
 
     /// How long after answering.

@@ -83,8 +83,6 @@ public struct GraphError: Error, Sendable, Hashable {
             return .notFound("Audio routing group '\(id)' was not found in the call.")
         case .audioRoutingGroupExists(let id):
             return GraphError(.conflict, code: "nameAlreadyExists", message: "An audio routing group with id '\(id)' exists already.")
-        case .operationNotFound(let id):
-            return .notFound("Operation '\(id)' was not found in the call.")
         case .rejected(let message):
             return .badRequest(message)
         }

@@ -92,7 +92,7 @@ import Testing
         _ = try fire(&call, .participantAnswers, "b")
         _ = try call.handle(.command(.removeParticipant("a")), now: start)
         #expect(!call.isTerminated)
-        let hungUp = try call.handle(.farEndHangsUp(participantId: "b"), now: start)
+        let hungUp = try call.handle(.farEndActs(.hangUp, identityId: "b"), now: start)
         #expect(call.isTerminated)
         #expect(hungUp.contains { effect in
             if case .notify(let n) = effect, case .single(.call(let c))? = n.resourceData { return c.resultInfo == ResultCodes.allOthersLeft }
@@ -188,7 +188,13 @@ import Testing
         _ = try call.handle(.command(.transfer(plan)), now: start)
         let done = try fire(&call, .transferTargetAnswers)
         #expect(done.contains(.signal(callId: "consultation", .transferCompleted(inCallId: "call-1"))))
-        #expect(call.graphCall.terminationReason == nil || call.isTerminated)
+        #expect(call.isTerminated)
+        #expect(call.graphCall.resultInfo == ResultCodes.transferCompleted)
+        let reasons: [String?] = done.compactMap { effect in
+            guard case .notify(let n) = effect, case .single(.call(let data))? = n.resourceData, n.changeType == .deleted else { return nil }
+            return data.terminationReason
+        }
+        #expect(reasons == ["AppTransferred"])
     }
 
     @Test func callsInTheSameMeetingShareTheirRosterChanges() throws {
@@ -307,8 +313,8 @@ import Testing
                                       result: ResultCodes.maxRecordDurationReached, stopTones: [.pound])
         _ = try call.handle(.command(.recordResponse(ticket("r1"), promptDuration: .seconds(2), bargeIn: false, recording: recording)), now: start)
         // Keys that are not stop tones change nothing.
-        #expect(try call.handle(.farEndPressesKeys([.tone1]), now: start.advanced(by: .seconds(5))) == [])
-        let stopped = try call.handle(.farEndPressesKeys([.pound]), now: start.advanced(by: .seconds(9)))
+        #expect(try call.handle(.farEndActs(.pressKeys([.tone1]), identityId: nil), now: start.advanced(by: .seconds(5))) == [])
+        let stopped = try call.handle(.farEndActs(.pressKeys([.pound]), identityId: nil), now: start.advanced(by: .seconds(9)))
         let finished = try #require(finishedOperation(stopped))
         #expect(finished.status == .completed)
         #expect(finished.resultInfo == ResultCodes.stopToneDetected)
@@ -326,10 +332,10 @@ import Testing
     @Test func tonesAreNotifiedOnlyAfterSubscribing() throws {
         var (call, _) = machine(kind: .peerToPeer, targets: [("peer", .answer(ringFor: .zero))])
         _ = try fire(&call, .farEndAnswers)
-        #expect(try call.handle(.farEndPressesKeys([.tone1]), now: start) == [])
+        #expect(try call.handle(.farEndActs(.pressKeys([.tone1]), identityId: nil), now: start) == [])
         let subscribed = try call.handle(.command(.subscribeToTone(ticket("s"))), now: start)
         #expect(operation(subscribed)?.status == .completed)
-        let pressed = try call.handle(.farEndPressesKeys([.tone1, .pound]), now: start)
+        let pressed = try call.handle(.farEndActs(.pressKeys([.tone1, .pound]), identityId: nil), now: start)
         let tones: [ToneInfo?] = pressed.compactMap { effect in
             guard case .notify(let n) = effect, case .single(.call(let data))? = n.resourceData else { return nil }
             return data.toneInfo

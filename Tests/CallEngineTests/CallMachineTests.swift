@@ -106,11 +106,11 @@ import Testing
 
     @Test func theFarEndHangingUpEndsAnEstablishedCall() throws {
         var (machine, _) = CallMachine.placeOutgoing(plan(.answer(ringFor: .zero)), now: start)
-        #expect(throws: CallEngineError.invalidState(action: "farEndHangsUp", state: .establishing)) {
-            try machine.handle(.farEndHangsUp(participantId: nil), now: start)
+        #expect(throws: CallEngineError.invalidState(action: "hangUp", state: .establishing)) {
+            try machine.handle(.farEndActs(.hangUp, identityId: nil), now: start)
         }
         _ = try machine.handle(.timerFired(CallTimer.Name(kind: .farEndAnswers), generation: 2), now: start)
-        let effects = try machine.handle(.farEndHangsUp(participantId: nil), now: start)
+        let effects = try machine.handle(.farEndActs(.hangUp, identityId: nil), now: start)
         #expect(effects == [.cancel(CallTimer.Name(kind: .keepAliveExpiry)), notification(.deleted, state: .terminated, result: ResultCodes.peerEndedCall), .remove])
     }
 
