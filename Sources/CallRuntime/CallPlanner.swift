@@ -8,6 +8,8 @@ import World
 struct CallPlanner {
     let world: World
     let newId: @Sendable () -> String
+    /// Resolves targets as the invitations of a call do.
+    let actions: ActionPlanner
 
     static let insufficientPermissions = CallRuntimeError.forbidden(
         code: "7504", message: "Insufficient enterprise tenant permissions, cannot access this API."
@@ -43,30 +45,33 @@ struct CallPlanner {
         var contentSharing: ContentSharingSession?
         var peers: [CallMachine] = []
         var attendeeTimelines: [String: [FarEndEvent]] = [:]
+        var meeting: WorldMeeting?
         if request.meetingInfo != nil {
             kind = .meeting
-            let meeting = try findMeeting(request)
+            let found = try findMeeting(request)
+            meeting = found
             let guest = request.source?.identity?.user != nil
             let joinPermissions = guest ? ["Calls.JoinGroupCallAsGuest.All"] : ["Calls.JoinGroupCall.All", "Calls.JoinGroupCallAsGuest.All"]
             guard caller.holds(any: joinPermissions) else { throw Self.insufficientPermissions }
-            peers = meetingCalls.filter { $0.graphCall.chatInfo?.threadId == meeting.threadId }
+            peers = meetingCalls.filter { $0.graphCall.chatInfo?.threadId == found.threadId }
             if let present = peers.first {
                 // Bots are there already: the meeting's roster is the one they see.
                 attendees = present.participants
                 contentSharing = present.contentSharingSessions.first
             } else {
-                attendees = meeting.attendees.map { userId in attendee(userId, modalities: request.requestedModalities) }
-            }
-            for (userId, timeline) in meeting.timelines {
-                guard let index = meeting.attendees.firstIndex(where: { $0.lowercased() == userId.lowercased() }), index < attendees.count,
-                      let participantId = attendees[index].id, peers.isEmpty else { continue }
-                attendeeTimelines[participantId] = timeline
-            }
-            if peers.isEmpty, let sharerId = meeting.sharerId,
-               let index = meeting.attendees.firstIndex(where: { $0.lowercased() == sharerId.lowercased() }) {
-                var session = ContentSharingSession(id: newId().uppercased().filter { $0 != "-" })
-                session.presenterParticipantId = attendees[index].id
-                contentSharing = session
+                // The first bot in: the world's attendees, their timelines and the sharer.
+                attendees = found.attendees.map { userId in attendee(userId, modalities: request.requestedModalities) }
+                for (index, userId) in found.attendees.enumerated() {
+                    if let timeline = found.timelines.first(where: { $0.key.lowercased() == userId.lowercased() })?.value,
+                       let participantId = attendees[index].id {
+                        attendeeTimelines[participantId] = timeline
+                    }
+                    if userId.lowercased() == found.sharerId?.lowercased() {
+                        var session = ContentSharingSession(id: newId().uppercased().filter { $0 != "-" })
+                        session.presenterParticipantId = attendees[index].id
+                        contentSharing = session
+                    }
+                }
             }
         } else if targets.isEmpty {
             throw .invalidRequest("A call needs either targets or meetingInfo.")
@@ -122,9 +127,9 @@ struct CallPlanner {
         call.answeredBy = nil
         call.terminationReason = nil
         call.activeModalities = nil
-        if kind == .meeting, let meeting = try? findMeeting(request) {
+        if let meeting, call.chatInfo == nil {
             // The meeting's thread names it (also when the bot joined by id or token).
-            if call.chatInfo == nil { call.chatInfo = ChatInfo(threadId: meeting.threadId, messageId: "0") }
+            call.chatInfo = ChatInfo(threadId: meeting.threadId, messageId: "0")
         }
 
         let bot = Participant(
@@ -133,7 +138,7 @@ struct CallPlanner {
             mediaStreams: CallMachine.mediaStreams(for: request.requestedModalities)
         )
         let planned = targets.map { target in
-            actionPlanner.plannedParticipant(target.identity ?? IdentitySet(), invitation: target, modalities: request.requestedModalities)
+            actions.plannedParticipant(target.identity ?? IdentitySet(), invitation: target, modalities: request.requestedModalities)
         }
         return OutgoingCallPlan(
             call: call, appId: caller.appId, tenantId: caller.tenantId, profile: profile, kind: kind,
@@ -147,10 +152,6 @@ struct CallPlanner {
         guard let identity else { return false }
         return (identity.application != nil || identity.applicationInstance != nil)
             && identity.user == nil && identity.phone == nil && identity.guest == nil
-    }
-
-    private var actionPlanner: ActionPlanner {
-        ActionPlanner(world: world, newId: newId, prompts: FixedPromptDurations())
     }
 
     /// The world's meeting the request's coordinates name: by chat thread (and organizer),

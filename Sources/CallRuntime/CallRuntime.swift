@@ -38,8 +38,8 @@ public final class CallRuntime: Sendable {
         self.clock = clock
         self.outbox = outbox
         self.logger = logger
-        planner = CallPlanner(world: world, newId: newId)
         actions = ActionPlanner(world: world, newId: newId, prompts: prompts)
+        planner = CallPlanner(world: world, newId: newId, actions: actions)
         let sink = TimerSink()
         timerSink = sink
         timers = TimerService(clock: clock, mode: timerMode) { callId, name, generation in
