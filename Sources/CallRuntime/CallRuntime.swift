@@ -113,12 +113,7 @@ public final class CallRuntime: Sendable {
         let (reply, signalled) = try await locks.withLock(id) { () async throws -> (CallReply?, Bool) in
             var machine = try call(id: id, caller: caller)
             let command = try await plan(actions, machine)
-            let effects: [CallEffect]
-            do {
-                effects = try machine.handle(.command(command), now: clock.now())
-            } catch let error as CallEngineError {
-                throw CallRuntimeError.engine(error)
-            }
+            let effects = try step(&machine, .command(command))
             let signalled = try await apply(machine, effects)
             for case .reply(let reply) in effects { return (reply, signalled) }
             return (nil, signalled)
@@ -131,12 +126,7 @@ public final class CallRuntime: Sendable {
     public func farEnd(_ input: CallMachine.Input, callId id: String) async throws {
         let signalled = try await locks.withLock(id) { () async throws -> Bool in
             guard var machine = machines.withLock({ $0[id] }) else { throw CallRuntimeError.callNotFound(id) }
-            let effects: [CallEffect]
-            do {
-                effects = try machine.handle(input, now: clock.now())
-            } catch let error as CallEngineError {
-                throw CallRuntimeError.engine(error)
-            }
+            let effects = try step(&machine, input)
             return try await apply(machine, effects)
         }
         if signalled { await applySignals() }
@@ -169,6 +159,16 @@ public final class CallRuntime: Sendable {
             machines.withLock { $0 = [:] }
             timers.reset()
             recordings.reset()
+        }
+    }
+
+    /// Runs `input` through `machine` at the clock's time; the engine's refusals become the
+    /// runtime's.
+    private func step(_ machine: inout CallMachine, _ input: CallMachine.Input) throws(CallRuntimeError) -> [CallEffect] {
+        do {
+            return try machine.handle(input, now: clock.now())
+        } catch {
+            throw .engine(error)
         }
     }
 
