@@ -29,6 +29,7 @@ public final class RecordingWebhookTransport: WebhookTransport {
         var attempts = 0
         var status = 202
         var waiters: [Waiter] = []
+        var nextWaiter = 0
 
         /// Removes and returns the waiters whose condition now holds.
         mutating func satisfied() -> [CheckedContinuation<Void, Never>] {
@@ -40,6 +41,7 @@ public final class RecordingWebhookTransport: WebhookTransport {
 
     private struct Waiter {
         enum Counts { case accepted, attempts }
+        var id: Int
         var counts: Counts
         var count: Int
         var continuation: CheckedContinuation<Void, Never>
@@ -70,13 +72,31 @@ public final class RecordingWebhookTransport: WebhookTransport {
         await wait(.attempts, count)
     }
 
+    /// Waits until the condition holds, or the task is cancelled (a test's time limit): a
+    /// test whose notification never comes fails instead of hanging.
     private func wait(_ counts: Waiter.Counts, _ count: Int) async {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-                state.waiters.append(Waiter(counts: counts, count: count, continuation: continuation))
-                return state.satisfied()
+        let id = state.withLock { state -> Int in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                    state.waiters.append(Waiter(id: id, counts: counts, count: count, continuation: continuation))
+                    var ready = state.satisfied()
+                    if Task.isCancelled, let index = state.waiters.firstIndex(where: { $0.id == id }) {
+                        ready.append(state.waiters.remove(at: index).continuation)
+                    }
+                    return ready
+                }
+                for waiter in ready { waiter.resume() }
             }
-            for waiter in ready { waiter.resume() }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index).continuation
+            }
+            waiter?.resume()
         }
     }
 
