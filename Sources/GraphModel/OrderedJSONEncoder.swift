@@ -31,7 +31,7 @@ public struct OrderedJSONEncoder: Sendable {
 }
 
 /// A JSON value whose objects keep their properties in order.
-public indirect enum OrderedJSON: Sendable, Hashable {
+public indirect enum OrderedJSON: Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -40,33 +40,6 @@ public indirect enum OrderedJSON: Sendable, Hashable {
     case string(String)
     case array([OrderedJSON])
     case object([(String, OrderedJSON)])
-
-    public static func == (lhs: OrderedJSON, rhs: OrderedJSON) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): true
-        case (.bool(let a), .bool(let b)): a == b
-        case (.integer(let a), .integer(let b)): a == b
-        case (.unsigned(let a), .unsigned(let b)): a == b
-        case (.double(let a), .double(let b)): a == b
-        case (.string(let a), .string(let b)): a == b
-        case (.array(let a), .array(let b)): a == b
-        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: false
-        }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        switch self {
-        case .null: hasher.combine(0)
-        case .bool(let v): hasher.combine(v)
-        case .integer(let v): hasher.combine(v)
-        case .unsigned(let v): hasher.combine(v)
-        case .double(let v): hasher.combine(v)
-        case .string(let v): hasher.combine(v)
-        case .array(let v): hasher.combine(v)
-        case .object(let v): for (key, value) in v { hasher.combine(key); hasher.combine(value) }
-        }
-    }
 
     /// The property names of an object, in order.
     public var keys: [String] {
