@@ -43,6 +43,12 @@ public enum CallCommand: Sendable, Hashable {
     case updateAudioRoutingGroup(AudioRoutingGroup)
     /// `DELETE .../audioRoutingGroups/{id}`.
     case deleteAudioRoutingGroup(String)
+    /// `answer` an incoming call.
+    case answer(AnswerPlan)
+    /// `reject` an incoming call; the caller hears `reason`.
+    case reject(RejectReason, callbackUri: String?)
+    /// `redirect` an incoming call to other targets.
+    case redirect(RedirectPlan)
 
     /// The action name, for errors.
     public var actionName: String {
@@ -65,6 +71,9 @@ public enum CallCommand: Sendable, Hashable {
         case .stopHoldMusic: "stopHoldMusic"
         case .transfer: "transfer"
         case .createAudioRoutingGroup, .updateAudioRoutingGroup, .deleteAudioRoutingGroup: "audioRoutingGroups"
+        case .answer: "answer"
+        case .reject: "reject"
+        case .redirect: "redirect"
         }
     }
 }

@@ -55,6 +55,8 @@ public enum CallEngineError: Error, Sendable, Hashable {
     case audioRoutingGroupNotFound(String)
     /// An audio routing group with this id exists already.
     case audioRoutingGroupExists(String)
+    /// A far end was told to pick up or refuse, but nobody rings in the call.
+    case notRinging(action: String)
     /// The request breaks one of Graph's rules for this call (limits, one held participant, …).
     case rejected(String)
 }

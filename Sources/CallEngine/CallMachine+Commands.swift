@@ -32,6 +32,8 @@ extension CallMachine {
             guard audioRoutingGroups.contains(where: { $0.id == groupId }) else { throw .audioRoutingGroupNotFound(groupId) }
             audioRoutingGroups.removeAll { $0.id == groupId }
             return []
+        case .answer, .reject, .redirect:
+            return try handleIncoming(command, now: now)
         default:
             try requireEstablished(command)
             return try handleInCall(command, now: now)
@@ -183,18 +185,17 @@ extension CallMachine {
             transfer = plan
             phase = .transferring
             var effects = [stateNotification(.updated)]
-            switch plan.behaviour {
-            case .answer(let ringFor, _):
-                effects += arm(.transferTargetAnswers, at: now.advanced(by: ringFor))
+            switch plan.behaviour.reach {
+            case .rings(let response, _):
+                effects += respond(response, of: Self.transferTargetSubject, answering: .transferTargetAnswers, now: now)
                 effects += arm(.transferTimeout, at: now.advanced(by: Self.defaultRingingTimeout))
-            case .noAnswer:
-                effects += arm(.transferTimeout, at: now.advanced(by: Self.defaultRingingTimeout))
-            case .noEndpoints:
+            case .fails:
                 effects += transferFailed()
             }
             return effects
 
-        case .hangUp, .keepAlive, .createAudioRoutingGroup, .updateAudioRoutingGroup, .deleteAudioRoutingGroup:
+        case .hangUp, .keepAlive, .createAudioRoutingGroup, .updateAudioRoutingGroup, .deleteAudioRoutingGroup,
+             .answer, .reject, .redirect:
             return try handle(command, now: now)
         }
     }
@@ -334,17 +335,15 @@ extension CallMachine {
         let participantId = invitee.participant.id ?? ""
         _ = try? roster.handle(.add(invitee.participant, joined: false, isBot: false))
         if let replaced = invitee.replacesCallId { replacements[participantId] = replaced }
-        switch invitee.behaviour {
-        case .answer(let ringFor, let timeline):
+        switch invitee.behaviour.reach {
+        case .rings(let response, let timeline):
             timelines[participantId] = timeline
-            return arm(.participantAnswers, subject: participantId, at: now.advanced(by: ringFor))
+            return respond(response, of: participantId, answering: .participantAnswers, now: now)
                 + arm(.participantRingingTimeout, subject: participantId, at: now.advanced(by: Self.defaultRingingTimeout))
-        case .noAnswer:
-            return arm(.participantRingingTimeout, subject: participantId, at: now.advanced(by: Self.defaultRingingTimeout))
-        case .noEndpoints:
+        case .fails(let result):
             _ = try? roster.handle(.leave(participantId))
             replacements[participantId] = nil
-            return resolveInvitation(of: participantId, joined: false, failure: ResultCodes.noCalleeEndpoints)
+            return resolveInvitation(of: participantId, joined: false, failure: result)
         }
     }
 
@@ -363,6 +362,9 @@ extension CallMachine {
     }
 
     // MARK: Transfers
+
+    /// The subject a transfer target's own timers (declining) carry.
+    static let transferTargetSubject = "transferTarget"
 
     /// The transfer target declined or never answered: the call is established again.
     mutating func transferFailed() -> [CallEffect] {

@@ -18,6 +18,9 @@ extension CallMachine {
         case .keepAliveExpiry:
             return terminate(ResultCodes.keepAliveTimeout)
 
+        case .participantAnswers where phase == .redirecting:
+            return redirectAnswered(by: name.subject)
+
         case .participantAnswers:
             let participantId = name.subject
             var effects = disarm(CallTimer.Name(kind: .participantRingingTimeout, subject: participantId))
@@ -73,6 +76,17 @@ extension CallMachine {
         case .transferTimeout:
             guard phase == .transferring else { return [] }
             return transferFailed()
+
+        case .farEndDeclines:
+            return declined(name.subject)
+
+        case .answerDeadline:
+            guard phase == .incoming else { return [] }
+            return terminate(ResultCodes.notAnsweredInTime)
+
+        case .redirectTimeout:
+            guard phase == .redirecting else { return [] }
+            return terminate(ResultCodes.noAnswer, fullCall: true)
 
         case .farEndEvent:
             let parts = name.subject.split(separator: "#")

@@ -9,6 +9,10 @@ import GraphModel
 public struct CallMachine: Codable, Sendable, Hashable {
     /// The engine's own states, richer than Graph's `callState` (see ``graphState``).
     enum Phase: String, Codable, Sendable, Hashable {
+        /// An incoming call, announced to the bot, not yet answered, rejected or redirected.
+        case incoming
+        /// The bot redirected an incoming call; its targets are ringing.
+        case redirecting
         /// Placed; the far end has not been reached yet.
         case establishing
         /// The far end is ringing.
@@ -89,6 +93,8 @@ public struct CallMachine: Codable, Sendable, Hashable {
     /// Graph's `callState` for an engine phase: the one place the two meet.
     static func graphState(_ phase: Phase) -> CallState {
         switch phase {
+        case .incoming: .incoming
+        case .redirecting: .redirecting
         case .establishing, .ringing: .establishing
         case .established: .established
         case .transferring: .transferring
@@ -102,6 +108,11 @@ public struct CallMachine: Codable, Sendable, Hashable {
         var view = call
         view.state = Self.graphState(phase)
         return view
+    }
+
+    /// How the bot appears in the call: the source of a call it placed, the target of one it received.
+    public var botIdentity: IdentitySet? {
+        call.direction == .incoming ? call.targets?.first?.identity : call.source?.identity
     }
 
     /// The participants as `GET .../participants` shows them.
@@ -136,17 +147,14 @@ public struct CallMachine: Codable, Sendable, Hashable {
             }
             machine.peerId = peer.participant.id
             _ = try? machine.roster.handle(.add(peer.participant, joined: false, isBot: false))
-            switch peer.behaviour {
-            case .answer(let ringFor, let timeline):
+            switch peer.behaviour.reach {
+            case .rings(let response, let timeline):
                 machine.phase = .ringing
                 machine.timelines[peer.participant.id ?? ""] = timeline
-                effects += machine.arm(.farEndAnswers, at: now.advanced(by: ringFor))
+                effects += machine.respond(response, of: peer.participant.id ?? "", answering: .farEndAnswers, now: now)
                 effects += machine.arm(.ringingTimeout, at: now.advanced(by: machine.ringingTimeout))
-            case .noAnswer:
-                machine.phase = .ringing
-                effects += machine.arm(.ringingTimeout, at: now.advanced(by: machine.ringingTimeout))
-            case .noEndpoints:
-                effects += machine.terminate(ResultCodes.noCalleeEndpoints)
+            case .fails(let result):
+                effects += machine.terminate(result)
             }
         case .group, .meeting:
             // The conference exists at once: the bot is in it; the others join as they answer.
@@ -176,7 +184,7 @@ public struct CallMachine: Codable, Sendable, Hashable {
         return (machine, effects)
     }
 
-    private init(
+    init(
         appId: String, tenantId: String, profile: GraphWireProfile, kind: Kind, call: Call, phase: Phase, roster: Roster
     ) {
         self.appId = appId
@@ -186,6 +194,18 @@ public struct CallMachine: Codable, Sendable, Hashable {
         self.call = call
         self.phase = phase
         self.roster = roster
+    }
+
+    /// Arms what a ringing far end does on its own: answer (the `answering` timer) or decline.
+    mutating func respond(_ response: FarEndBehaviour.Response?, of participantId: String, answering: CallTimer.Kind, now: Timestamp) -> [CallEffect] {
+        switch response {
+        case .answers(let after)?:
+            arm(answering, subject: answering == .participantAnswers ? participantId : "", at: now.advanced(by: after))
+        case .declines(let after)?:
+            arm(.farEndDeclines, subject: participantId, at: now.advanced(by: after))
+        case nil:
+            []
+        }
     }
 
     var ringingTimeout: Duration {
@@ -206,6 +226,14 @@ public struct CallMachine: Codable, Sendable, Hashable {
         /// (a user id, phone number or participant id); nil means the peer of a peer-to-peer
         /// call, or the only other person in the call.
         case farEndActs(FarEndEvent.Action, identityId: String?)
+        /// A ringing far end picks up, declines or is busy (the control API; `manual`
+        /// behaviours wait for it). `identityId` as for ``farEndActs(_:identityId:)``.
+        case farEndResponds(FarEndResponse, identityId: String?)
+    }
+
+    /// What a ringing far end can do.
+    public enum FarEndResponse: String, Sendable, Hashable, CaseIterable {
+        case answer, decline, busy
     }
 
     /// Handles one input at `now` and returns the effects, in order.
@@ -225,6 +253,15 @@ public struct CallMachine: Codable, Sendable, Hashable {
             return receive(signal)
         case (.established, .farEndActs(let action, let identityId)):
             return try farEnd(action, by: try person(identityId), now: now)
+        case (.incoming, .farEndActs(.hangUp, _)):
+            // The caller gave up before the bot answered.
+            return terminate(ResultCodes.peerEndedCall)
+        case (_, .farEndResponds(.answer, let identityId)):
+            return try answered(by: identityId, now: now)
+        case (_, .farEndResponds(.decline, let identityId)):
+            return try refused(by: identityId, ResultCodes.declined, action: "decline")
+        case (_, .farEndResponds(.busy, let identityId)):
+            return try refused(by: identityId, ResultCodes.busy, action: "busy")
         case (_, .farEndActs(let action, _)):
             throw .invalidState(action: action.name, state: state)
         }
@@ -232,7 +269,13 @@ public struct CallMachine: Codable, Sendable, Hashable {
 
     // MARK: Helpers shared by commands and timers
 
-    mutating func terminate(_ result: ResultInfo, announceTerminating: Bool = false, terminationReason: String? = nil) -> [CallEffect] {
+    /// Ends the call. The `deleted` notification carries the call's id, state and result;
+    /// `minimal`: the id alone (a rejected call, as Graph's reject page shows, with the result
+    /// the caller heard); `fullCall`: the whole call (a redirected one, as the redirect page shows).
+    mutating func terminate(
+        _ result: ResultInfo?, announceTerminating: Bool = false, terminationReason: String? = nil,
+        minimal: Bool = false, fullCall: Bool = false
+    ) -> [CallEffect] {
         var effects: [CallEffect] = []
         if announceTerminating {
             var terminating = Call()
@@ -251,11 +294,19 @@ public struct CallMachine: Codable, Sendable, Hashable {
         // The bot leaves the meeting: the other calls in it see it go.
         effects += tellMeeting(upserted: [], left: [call.myParticipantId ?? ""], ended: true)
         meetingPeers = []
+        call.terminationReason = terminationReason
         var ended = Call()
-        ended.id = id
-        ended.state = .terminated
-        ended.resultInfo = result
-        ended.terminationReason = terminationReason
+        if fullCall {
+            ended = graphCall
+        } else {
+            ended.id = id
+            ended.state = .terminated
+            ended.resultInfo = result
+            ended.terminationReason = terminationReason
+        }
+        if minimal {
+            ended.state = nil
+        }
         effects.append(notification(.deleted, ended))
         effects.append(.remove)
         return effects

@@ -27,6 +27,12 @@ public struct CallTimer: Codable, Sendable, Hashable {
         case transferTimeout
         /// A far end does the next thing its timeline says (subject: `participantId#index`).
         case farEndEvent
+        /// A ringing far end (subject: its participant id) declines.
+        case farEndDeclines
+        /// The bot did not answer, reject or redirect an incoming call in time.
+        case answerDeadline
+        /// No redirect target answered in time.
+        case redirectTimeout
     }
 
     public var kind: Kind

@@ -12,6 +12,41 @@ public enum FarEndBehaviour: Codable, Sendable, Hashable {
     case noAnswer
     /// The target has no endpoints (unknown user or number): the call ends at once (480/10037).
     case noEndpoints
+    /// The target cannot be reached (switched off, out of coverage): the call ends at once (480/10076).
+    case unreachable
+    /// The line is busy: the call ends at once (486).
+    case busy
+    /// Rings for `ringFor`, then declines (603).
+    case decline(ringFor: Duration)
+    /// Rings until the control API says what happens (answer, decline, busy), or until the
+    /// ringing timeout; once answered, does what `then` says.
+    case manual(then: [FarEndEvent] = [])
+
+    /// How a call to this far end goes before anyone picks up.
+    public var reach: Reach {
+        switch self {
+        case .answer(let ringFor, let then): .rings(.answers(after: ringFor), timeline: then)
+        case .decline(let ringFor): .rings(.declines(after: ringFor), timeline: [])
+        case .noAnswer: .rings(nil, timeline: [])
+        case .manual(let then): .rings(nil, timeline: then)
+        case .busy: .fails(ResultCodes.busy)
+        case .unreachable: .fails(ResultCodes.unreachable)
+        case .noEndpoints: .fails(ResultCodes.noCalleeEndpoints)
+        }
+    }
+
+    /// A behaviour's course: it fails at once, or it rings, and may pick up or refuse on its
+    /// own after a while (nil: only the ringing timeout or the control API ends the ringing).
+    public enum Reach: Sendable, Hashable {
+        case fails(ResultInfo)
+        case rings(Response?, timeline: [FarEndEvent])
+    }
+
+    /// What a ringing far end does on its own.
+    public enum Response: Sendable, Hashable {
+        case answers(after: Duration)
+        case declines(after: Duration)
+    }
 }
 
 /// Something a far end does once in the call: the world's behaviour timelines.

@@ -12,6 +12,17 @@ public enum ResultCodes {
     public static let nobodyJoined = ResultInfo(code: 200, subcode: 5013, message: "Nobody else joined the group call.")
     /// No callee endpoints were found (unknown user or number).
     public static let noCalleeEndpoints = ResultInfo(code: 480, subcode: 10037, message: "Call failed: no callee endpoints found.")
+    /// The callee cannot be reached (Graph's table: 480/10076).
+    public static let unreachable = ResultInfo(code: 480, subcode: 10076, message: "Call failed: the callee is unreachable.")
+    /// The callee is busy. Graph publishes no code for it: Switchboard reports SIP's 486
+    /// (Busy Here), the way Graph's codes follow SIP's (480, 408).
+    public static let busy = ResultInfo(code: 486, subcode: 0, message: "Call failed: the callee is busy.")
+    /// The callee declined. Graph publishes no code for it: SIP's 603 (Decline).
+    public static let declined = ResultInfo(code: 603, subcode: 0, message: "Call failed: the callee declined the call.")
+    /// The bot refused an incoming call as `forbidden`: SIP's 403.
+    public static let forbidden = ResultInfo(code: 403, subcode: 0, message: "Call failed: the callee refused the call (forbidden).")
+    /// The bot neither answered, rejected nor redirected an incoming call within 15 s.
+    public static let notAnsweredInTime = ResultInfo(code: 408, subcode: 10057, message: "Call failed: the application did not answer the incoming call in time.")
     /// Nobody answered before the ringing timeout.
     public static let noAnswer = ResultInfo(code: 408, subcode: 10057, message: "Call failed: no signalling from callee endpoints.")
     /// The bot sent no keepAlive for 45 minutes.

@@ -223,6 +223,66 @@ public struct ActionPlanner: Sendable {
         return .transfer(TransferPlan(target: target, transfereeId: transfereeId, behaviour: behaviour, replacesCallId: consulted))
     }
 
+    // MARK: Incoming calls
+
+    /// The most targets one redirect rings at once.
+    public static let redirectTargetLimit = 25
+    /// The redirect `timeout` Graph accepts, in seconds.
+    public static let redirectTimeoutRange = 15...90
+
+    /// `answer`: what the bot accepts; app-hosted media needs `Calls.AccessMedia.All`.
+    public func answer(_ request: AnswerRequest, caller: CallerApp) throws(CallRuntimeError) -> CallCommand {
+        let modalities = request.acceptedModalities ?? []
+        guard !modalities.isEmpty else {
+            throw .invalidRequest("answer needs 'acceptedModalities' (audio, video, videoBasedScreenSharing).")
+        }
+        if let bad = modalities.first(where: { $0 == .unknown || $0 == .unknownFutureValue || $0 == .data }) {
+            throw .invalidRequest("acceptedModalities cannot accept '\(bad.rawValue)'.")
+        }
+        guard let mediaConfig = request.mediaConfig else {
+            throw .invalidRequest("answer needs 'mediaConfig' (serviceHostedMediaConfig or appHostedMediaConfig).")
+        }
+        if mediaConfig.kind == .appHostedMediaConfig, !caller.holds(any: ["Calls.AccessMedia.All"]) {
+            throw CallPlanner.insufficientPermissions
+        }
+        if let uri = request.callbackUri { try CallbackURIPolicy.check(uri) }
+        if let capacity = request.participantCapacity, capacity < 1 {
+            throw .invalidRequest("participantCapacity must be at least 1.")
+        }
+        return .answer(AnswerPlan(
+            ticket: try ticket(nil), callbackUri: request.callbackUri, acceptedModalities: modalities,
+            mediaConfig: mediaConfig, callOptions: request.callOptions, participantCapacity: request.participantCapacity
+        ))
+    }
+
+    /// `reject`: `none` (the default), `busy` or `forbidden`.
+    public func reject(_ request: RejectRequest) throws(CallRuntimeError) -> CallCommand {
+        if let uri = request.callbackUri { try CallbackURIPolicy.check(uri) }
+        if request.reason == .unknownFutureValue { throw .invalidRequest("reason must be none, busy or forbidden.") }
+        return .reject(request.reason ?? RejectReason.none, callbackUri: request.callbackUri)
+    }
+
+    /// `redirect`: 1 to 25 targets (several ring at once), `timeout` 15 to 90 s.
+    public func redirect(_ request: RedirectRequest, machine: CallMachine) throws(CallRuntimeError) -> CallCommand {
+        let targets = request.targets ?? []
+        guard (1...Self.redirectTargetLimit).contains(targets.count) else {
+            throw .invalidRequest("redirect takes 1 to \(Self.redirectTargetLimit) targets (it has \(targets.count)).")
+        }
+        if let timeout = request.timeout, !Self.redirectTimeoutRange.contains(timeout) {
+            throw .invalidRequest("timeout must be between \(Self.redirectTimeoutRange.lowerBound) and \(Self.redirectTimeoutRange.upperBound) seconds.")
+        }
+        if let uri = request.callbackUri { try CallbackURIPolicy.check(uri) }
+        var planned: [PlannedParticipant] = []
+        for (index, target) in targets.enumerated() {
+            guard let identity = target.identity else { throw .invalidRequest("targets[\(index)] needs an identity.") }
+            if CallPlanner.isBot(identity) { throw .invalidRequest("targets[\(index)]: a call cannot be redirected to another bot.") }
+            try requirePhoneCapableSource(identity, machine: machine)
+            planned.append(plannedParticipant(identity, invitation: target, modalities: machine.graphCall.requestedModalities))
+        }
+        let timeout = request.timeout.map { Duration.seconds($0) } ?? RedirectPlan.defaultTimeout(targets: targets.count)
+        return .redirect(RedirectPlan(targets: planned, timeout: timeout, callbackUri: request.callbackUri))
+    }
+
     // MARK: Audio routing groups
 
     public func createAudioRoutingGroup(_ body: AudioRoutingGroup) throws(CallRuntimeError) -> CallCommand {
@@ -261,7 +321,7 @@ public struct ActionPlanner: Sendable {
         if machine.graphCall.meetingInfo?.kind == .tokenMeetingInfo {
             throw .invalidRequest("Phone numbers cannot be invited into a meeting joined with a join token.")
         }
-        guard machine.graphCall.source?.identity?.applicationInstance != nil else {
+        guard machine.botIdentity?.applicationInstance != nil else {
             throw .invalidRequest("Phone numbers can be reached only from a call whose source is an application instance with a phone number.")
         }
     }

@@ -15,6 +15,7 @@ public final class CallRuntime: Sendable {
     private let outbox: any OutboxListener
     private let logger: Logger
     private let planner: CallPlanner
+    private let incoming: IncomingCallPlanner
     /// Plans the bot's actions (validation, ids, the world's answers).
     public let actions: ActionPlanner
     /// Recordings made by recordResponse, for `GET recordingLocation`.
@@ -40,6 +41,7 @@ public final class CallRuntime: Sendable {
         self.logger = logger
         actions = ActionPlanner(world: world, newId: newId, prompts: prompts)
         planner = CallPlanner(world: world, newId: newId, actions: actions)
+        incoming = IncomingCallPlanner(world: world, newId: newId, actions: actions)
         let sink = TimerSink()
         timerSink = sink
         timers = TimerService(clock: clock, mode: timerMode) { callId, name, generation in
@@ -83,6 +85,18 @@ public final class CallRuntime: Sendable {
         }
         if signalled { await applySignals() }
         return plan.call
+    }
+
+    /// Someone in the world calls a bot: the call is announced at the bot's webhook (or the
+    /// request's callbackUri). Returns the call's id.
+    public func receiveIncoming(_ request: IncomingCallRequest) async throws -> String {
+        let plan = try incoming.plan(request)
+        let id = plan.call.id ?? ""
+        try await locks.withLock(id) {
+            let (machine, effects) = CallMachine.receiveIncoming(plan, now: clock.now())
+            try await apply(machine, effects)
+        }
+        return id
     }
 
     /// The call `id` as `caller` may see it (another application's call does not exist for it).
@@ -239,7 +253,7 @@ public final class CallRuntime: Sendable {
                 let body = try encoder.encode(CommsNotifications(value: [notification]))
                 change.deliveries.append(NewDelivery(
                     callId: id, appId: machine.appId, tenantId: machine.tenantId,
-                    url: machine.callbackUri, body: Array(body)
+                    url: notification.callbackUri ?? machine.callbackUri, body: Array(body)
                 ))
             case .signal(let callId, let signal):
                 change.signals.append(NewSignal(callId: callId, payload: Array(try JSONEncoder().encode(signal))))

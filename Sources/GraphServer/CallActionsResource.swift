@@ -55,9 +55,23 @@ struct CallActionsResource: GraphResourceHandler {
             }
             return Response(status: .accepted)
         },
-        "answer": { r, id in try incomingOnly(r, id, "answer") },
-        "reject": { r, id in try incomingOnly(r, id, "reject") },
-        "redirect": { r, id in try incomingOnly(r, id, "redirect") },
+        "answer": { r, id in
+            let body = try await r.body(AnswerRequest.self)
+            let caller = r.caller
+            let reply = try await r.perform(id) { planner, _ in try planner.answer(body, caller: caller) }
+            // The 2019 beta answered with the operation (seed003); v1.0 and today's beta: 202.
+            return r.profile == .beta ? try r.operation(reply, callId: id) : Response(status: .accepted)
+        },
+        "reject": { r, id in
+            let body = try await r.optionalBody(RejectRequest.self, default: RejectRequest())
+            _ = try await r.perform(id) { planner, _ in try planner.reject(body) }
+            return Response(status: .accepted)
+        },
+        "redirect": { r, id in
+            let body = try await r.body(RedirectRequest.self)
+            _ = try await r.perform(id) { planner, machine in try planner.redirect(body, machine: machine) }
+            return Response(status: .accepted)
+        },
     ]
 
     func handle(_ r: GraphRequest) async throws -> Response {
@@ -85,12 +99,5 @@ struct CallActionsResource: GraphResourceHandler {
         let body = try await r.optionalBody(RecordResponseRequest.self, default: RecordResponseRequest())
         let base = r.serverBase
         return try r.operation(try await r.perform(id) { planner, _ in try await planner.recordResponse(body, baseURL: base) }, callId: id)
-    }
-
-    /// answer, reject and redirect apply to incoming calls, which the bot does not have yet:
-    /// every call it has is one it placed.
-    private static func incomingOnly(_ r: GraphRequest, _ id: String, _ name: String) throws -> Response {
-        let machine = try r.call(id)
-        throw GraphError.badRequest("'\(name)' applies only to incoming calls; call '\(id)' is \(machine.graphCall.direction?.rawValue ?? "outgoing") and \(machine.state.rawValue).")
     }
 }

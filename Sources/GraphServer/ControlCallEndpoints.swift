@@ -68,6 +68,10 @@ struct ControlCallEndpoints {
         router.post("/_switchboard/calls/:id/far-end") { request, context in
             let id = try context.parameters.require("id")
             let body = try await controlBody(FarEndRequest.self, request, context, example: #"{"action": "hangUp"}"#)
+            if let response = CallMachine.FarEndResponse(rawValue: body.action ?? "") {
+                try await services.runtime.farEnd(.farEndResponds(response, identityId: body.participant), callId: id)
+                return Response(status: .noContent)
+            }
             let action = try Self.action(body)
             try await services.runtime.farEnd(.farEndActs(action, identityId: body.participant), callId: id)
             return Response(status: .noContent)
@@ -91,9 +95,6 @@ struct ControlCallEndpoints {
                 }
                 return tone
             })
-        case "answer", "decline", "busy":
-            throw GraphError(.conflict, code: "notRinging",
-                             message: "'\(body.action ?? "")' answers a far end that rings under manual control; no call rings that way yet (manual behaviours come with world files).")
         default:
             throw GraphError.badRequest("'action' must be one of \(actions.joined(separator: ", ")).")
         }

@@ -90,9 +90,33 @@ enum ControlOpenAPI {
             "responses": {"204": {"description": "Reset."}}
           }
         },
+        "/_switchboard/incoming-calls": {
+          "post": {
+            "summary": "A Teams user or a phone number calls a bot (to.application, to.applicationInstance, or to.phone with an instance's number). The bot's calling webhook, or callbackUri, gets the incoming-call notification; unanswered after 15 s, the call is dropped.",
+            "operationId": "placeIncomingCall",
+            "requestBody": {
+              "required": true,
+              "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {
+                  "from": {"$ref": "#/components/schemas/IdentitySet"},
+                  "to": {"$ref": "#/components/schemas/IdentitySet"},
+                  "callbackUri": {"type": "string", "description": "Where the notification goes; default: the application's calling webhook in the world."},
+                  "modalities": {"type": "array", "items": {"type": "string", "enum": ["audio", "video", "videoBasedScreenSharing", "data"]}, "description": "What the caller offers; default [audio]."},
+                  "apiVersion": {"type": "string", "enum": ["v1.0", "beta"], "description": "The Graph version the bot's notifications are written for; default v1.0."}
+                },
+                "required": ["from", "to"]
+              }}}
+            },
+            "responses": {
+              "201": {"description": "The call the bot sees.", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}}}},
+              "400": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/_switchboard/calls/{id}/far-end": {
           "post": {
-            "summary": "What a person at the other end does in the call the bot sees as {id}.",
+            "summary": "What a person at the other end does in the call the bot sees as {id}: answer, decline or busy while ringing (manual behaviours wait for these), or, in the call, hang up, press keys, share, mute.",
             "operationId": "farEnd",
             "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "requestBody": {
@@ -173,8 +197,15 @@ enum ControlOpenAPI {
             "description": "Graph's identitySet.",
             "properties": {
               "@odata.type": {"type": "string"},
-              "user": {"type": "object", "properties": {"@odata.type": {"type": "string"}, "id": {"type": "string"}, "displayName": {"type": "string"}}}
+              "user": {"$ref": "#/components/schemas/Identity"},
+              "application": {"$ref": "#/components/schemas/Identity"},
+              "applicationInstance": {"$ref": "#/components/schemas/Identity"},
+              "phone": {"$ref": "#/components/schemas/Identity"}
             }
+          },
+          "Identity": {
+            "type": "object",
+            "properties": {"@odata.type": {"type": "string"}, "id": {"type": "string"}, "displayName": {"type": "string"}}
           },
           "Clock": {
             "type": "object",

@@ -85,6 +85,8 @@ public struct GraphError: Error, Sendable, Hashable {
             return GraphError(.conflict, code: "nameAlreadyExists", message: "An audio routing group with id '\(id)' exists already.")
         case .rejected(let message):
             return .badRequest(message)
+        case .notRinging(let action):
+            return GraphError(.conflict, code: "notRinging", message: "'\(action)' is for a far end that is ringing; nobody rings in this call.")
         }
     }
 

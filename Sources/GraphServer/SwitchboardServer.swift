@@ -48,6 +48,7 @@ public enum SwitchboardServer {
         ControlCallEndpoints(services: services).register(on: router)
         ControlOpenAPI.register(on: router)
         MeetingsEndpoint(services: services).register(on: router)
+        IncomingCallsEndpoint(services: services).register(on: router)
         return router
     }
 

@@ -44,10 +44,33 @@ public struct World: Sendable {
         users.first { $0.id.lowercased() == id.lowercased() }
     }
 
-    /// The phone number, compared digits-only.
+    /// The phone number, compared digits-only: the world's own, else one of the
+    /// ``magicNumbers`` (which every world has).
     public func phoneNumber(_ number: String) -> WorldPhoneNumber? {
         let digits = number.filter(\.isNumber)
         return phoneNumbers.first { $0.number.filter(\.isNumber) == digits }
+            ?? Self.magicNumbers.first { $0.number.filter(\.isNumber) == digits }
+    }
+
+    /// Test numbers that behave the same in every world, as test numbers do in telephony
+    /// APIs: listed in the README.
+    public static let magicNumbers: [WorldPhoneNumber] = [
+        WorldPhoneNumber(number: "+12065550101", behaviour: .answer(ringFor: .zero)),
+        WorldPhoneNumber(number: "+12065550102", behaviour: .busy),
+        WorldPhoneNumber(number: "+12065550103", behaviour: .noAnswer),
+        WorldPhoneNumber(number: "+12065550104", behaviour: .decline(ringFor: .seconds(1))),
+        WorldPhoneNumber(number: "+12065550105", behaviour: .unreachable),
+        WorldPhoneNumber(number: "+12065550106", behaviour: .answer(ringFor: .zero, then: [FarEndEvent(after: .seconds(10), .hangUp)])),
+        WorldPhoneNumber(number: "+12065550107", behaviour: .answer(ringFor: .zero, then: [
+            FarEndEvent(after: .seconds(2), .pressKeys([.tone1, .tone2, .tone3, .tone4, .pound])),
+        ])),
+    ]
+
+    /// The application instance with this phone number (digits compared).
+    public func applicationInstance(phoneNumber: String) -> WorldApplicationInstance? {
+        let digits = phoneNumber.filter(\.isNumber)
+        guard !digits.isEmpty else { return nil }
+        return applicationInstances.first { $0.phoneNumber?.filter(\.isNumber) == digits }
     }
 
     /// The application instance with this object id.
@@ -124,8 +147,17 @@ public struct WorldApplication: Sendable, Hashable {
     public var displayName: String
     public var clientSecret: String
     public var permissions: [String]
+    /// The bot's "Webhook (for calling)": where its incoming calls are announced.
+    public var callingWebhook: String?
+    /// Tenants that consented to the application besides its own (its calls may be in them).
+    public var consentedTenants: [String]
 
-    public init(id: String, tenantId: String, displayName: String, clientSecret: String, permissions: [String]) {
+    public init(
+        id: String, tenantId: String, displayName: String, clientSecret: String, permissions: [String],
+        callingWebhook: String? = nil, consentedTenants: [String] = []
+    ) {
+        self.callingWebhook = callingWebhook
+        self.consentedTenants = consentedTenants
         self.id = id
         self.tenantId = tenantId
         self.displayName = displayName

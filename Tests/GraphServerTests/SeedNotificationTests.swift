@@ -113,6 +113,10 @@ import World
             return
         case .object(let members):
             for (key, value) in members where !assigned.contains(key) && !skipping.contains(key) {
+                // seed003-06 types a call's target as participantInfo; targets hold
+                // invitationParticipantInfo (docs/differences-from-graph.md).
+                if key == "@odata.type", value == .string("#microsoft.graph.participantInfo"), path.contains(".targets["),
+                   actual?[key] == .string("#microsoft.graph.invitationParticipantInfo") { continue }
                 if key == "resource", case .string(let legacy) = value {
                     // The 2019 pages' legacy address: ours is the same path under /communications.
                     let suffix = legacy.replacingOccurrences(of: "/app/", with: "/communications/")
