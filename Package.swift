@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(name: "GraphModel", swiftSettings: strict),
@@ -30,7 +31,7 @@ let package = Package(
             "CallStore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .target(name: "World", dependencies: ["GraphModel", "CallEngine"], swiftSettings: strict),
+        .target(name: "World", dependencies: ["GraphModel", "CallEngine", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "Webhooks", dependencies: [
             "GraphModel", "CallStore",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -69,6 +70,7 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "GraphModelTests", dependencies: ["GraphModel", "SwitchboardTesting"], swiftSettings: strict),
+        .testTarget(name: "WorldTests", dependencies: ["World", "CallEngine", "GraphModel"], swiftSettings: strict),
         .testTarget(name: "CallEngineTests", dependencies: ["CallEngine", "GraphModel"], swiftSettings: strict),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallStoreSQLite", "CallEngine", "GraphModel"], swiftSettings: strict),
         .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "CallStore", "CallRuntime", "SwitchboardTesting"], swiftSettings: strict),

@@ -62,7 +62,7 @@ public struct ActionPlanner: Sendable {
                 throw .invalidRequest("\(name) must be between \(Self.recordTimerRange.lowerBound) and \(Self.recordTimerRange.upperBound) seconds (it is \(value)).")
             }
         }
-        for tone in request.stopTones ?? [] where Self.tone(fromKey: tone) == nil {
+        for tone in request.stopTones ?? [] where Tone(key: tone) == nil {
             throw .invalidRequest("stopTones: '\(tone)' is not a DTMF key (0-9, *, #, A-D).")
         }
         let ticket = try ticket(request.clientContext)
@@ -73,7 +73,7 @@ public struct ActionPlanner: Sendable {
             recordedFor: recorded, accessToken: newId(),
             location: "\(baseURL)/_switchboard/recordings/\(ticket.id)",
             result: ResultCodes.maxRecordDurationReached,
-            stopTones: (request.stopTones ?? []).compactMap(Self.tone(fromKey:))
+            stopTones: (request.stopTones ?? []).compactMap { Tone(key: $0) }
         )
         return .recordResponse(ticket, promptDuration: promptDuration, bargeIn: request.bargeInAllowed ?? false, recording: recording)
     }
@@ -335,17 +335,6 @@ public struct ActionPlanner: Sendable {
             total += await self.prompts.duration(of: uri)
         }
         return total
-    }
-
-    /// The tone a DTMF key stands for (`1`, `#`, `*`, `A`), or a tone name (`tone1`, `pound`).
-    public static func tone(fromKey key: String) -> Tone? {
-        switch key.lowercased() {
-        case "0"..."9" where key.count == 1: Tone(rawValue: "tone\(key)")
-        case "*": .star
-        case "#": .pound
-        case "a", "b", "c", "d": Tone(rawValue: key.lowercased())
-        default: Tone.allCases.first { $0.rawValue.lowercased() == key.lowercased() }
-        }
     }
 }
 

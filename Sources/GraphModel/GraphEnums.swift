@@ -112,3 +112,19 @@ public enum RoutingPolicy: String, GraphEnum {
     case none, noMissedCall, disableForwardingExceptPhone, disableForwarding, preferSkypeForBusiness, unknownFutureValue
     public static let graphName = "routingPolicy"
 }
+
+extension Tone {
+    /// The tone of a key as people write it: `0`-`9`, `*`, `#`, `A`-`D`, or the member's name.
+    public init?(key: String) {
+        let lower = key.lowercased()
+        switch lower {
+        case "0"..."9" where key.count == 1: self.init(rawValue: "tone\(key)")
+        case "*": self = .star
+        case "#": self = .pound
+        case "a", "b", "c", "d": self.init(rawValue: lower)
+        default:
+            guard let tone = Tone.allCases.first(where: { $0.rawValue.lowercased() == lower }) else { return nil }
+            self = tone
+        }
+    }
+}

@@ -90,7 +90,7 @@ struct ControlCallEndpoints {
         case "pressKeys":
             guard let tones = body.tones, !tones.isEmpty else { throw GraphError.badRequest("pressKeys needs 'tones', such as \"123#\".") }
             return .pressKeys(try tones.map { key in
-                guard let tone = ActionPlanner.tone(fromKey: String(key)) else {
+                guard let tone = Tone(key: String(key)) else {
                     throw GraphError.badRequest("'\(key)' is not a DTMF key (0-9, *, #, A-D).")
                 }
                 return tone

@@ -67,7 +67,8 @@ enum ControlOpenAPI {
               "properties": {"value": {"type": "array", "items": {
                 "type": "object",
                 "properties": {
-                  "id": {"type": "string", "description": "The meeting's chat thread (chatInfo.threadId)."},
+                  "id": {"type": "string", "description": "The meeting's name in the control API (the world file's id; its chat thread by default)."},
+                  "threadId": {"type": "string", "description": "The meeting's chat thread (chatInfo.threadId)."},
                   "tenantId": {"type": "string"},
                   "organizer": {"$ref": "#/components/schemas/IdentitySet"},
                   "joinMeetingId": {"type": "string"},
@@ -77,7 +78,7 @@ enum ControlOpenAPI {
                   "sharer": {"$ref": "#/components/schemas/IdentitySet"},
                   "calls": {"type": "array", "items": {"type": "string"}, "description": "Ids of the live calls in it."}
                 },
-                "required": ["id", "tenantId", "organizer", "attendees", "calls"]
+                "required": ["id", "threadId", "tenantId", "organizer", "attendees", "calls"]
               }}},
               "required": ["value"]
             }}}}}

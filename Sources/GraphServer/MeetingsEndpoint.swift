@@ -10,6 +10,7 @@ struct MeetingsEndpoint {
 
     struct Meeting: Encodable {
         var id: String
+        var threadId: String
         var tenantId: String
         var organizer: IdentitySet
         var joinMeetingId: String?
@@ -32,7 +33,7 @@ struct MeetingsEndpoint {
             }
             let meetings = world.meetings.map { meeting in
                 Meeting(
-                    id: meeting.threadId, tenantId: meeting.tenantId, organizer: person(meeting.organizerId),
+                    id: meeting.id, threadId: meeting.threadId, tenantId: meeting.tenantId, organizer: person(meeting.organizerId),
                     joinMeetingId: meeting.joinMeetingId, passcode: meeting.passcode, joinToken: meeting.token,
                     attendees: meeting.attendees.map(person), sharer: meeting.sharerId.map(person),
                     calls: services.runtime.calls(inMeeting: meeting.threadId)

@@ -212,7 +212,9 @@ public struct WorldApplicationInstance: Sendable, Hashable {
 
 /// A scheduled Teams meeting.
 public struct WorldMeeting: Sendable, Hashable {
-    /// The meeting's chat thread (`chatInfo.threadId`); it names the meeting.
+    /// The meeting's name in the control API (the chat thread unless the world says otherwise).
+    public var id: String
+    /// The meeting's chat thread (`chatInfo.threadId`).
     public var threadId: String
     public var organizerId: String
     public var tenantId: String
@@ -231,6 +233,7 @@ public struct WorldMeeting: Sendable, Hashable {
         threadId: String, organizerId: String, tenantId: String, joinMeetingId: String? = nil, passcode: String? = nil,
         token: String? = nil, attendees: [String] = [], sharerId: String? = nil, timelines: [String: [FarEndEvent]] = [:]
     ) {
+        self.id = threadId
         self.timelines = timelines
         self.threadId = threadId
         self.organizerId = organizerId

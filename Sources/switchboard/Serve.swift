@@ -21,8 +21,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Where calls and undelivered notifications are kept: sqlite:PATH or memory.")
     var store = StoreOption.sqlite(path: "./switchboard.sqlite")
 
-    @Option(help: "Seconds a simulated user rings before answering.")
-    var ringTime: Double = 1
+    @Option(help: "A world file (YAML or JSON; `switchboard world print` shows the built-in one). Default: the built-in world.")
+    var world: String?
+
+    @Option(help: "Seconds a simulated user rings before answering (default: the world's ringTimeMs, 1 s in the built-in world).")
+    var ringTime: Double?
 
     @Option(help: "Base URL clients use to reach this server, for Location headers (default: from each request's Host).")
     var publicBaseURL: String?
@@ -41,17 +44,29 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "switchboard")
         logger.logLevel = logLevel
         let clock: any WallClock = self.clock == .manual ? ManualClock(start: SystemWallClock().now()) : SystemWallClock()
+        var world: World
+        if let file = self.world {
+            do {
+                world = try WorldFile.load(path: file)
+            } catch {
+                throw ValidationError("\(file) is not a usable world file:\n\(error.problems.map { "\(file):\($0.line.map { "\($0):" } ?? "") \($0.message)" }.joined(separator: "\n"))")
+            }
+        } else {
+            world = .builtIn()
+        }
+        if let ringTime { world.defaultRingTime = .milliseconds(Int64(ringTime * 1000)) }
         let callStore = try await store.open()
         let webhookClient = HTTPClientWebhookTransport.makeClient(connectionsPerHost: WebhookDispatcher.Configuration().maxConcurrentDeliveries)
         let stack = try await SwitchboardStack.make(
             store: callStore, transport: HTTPClientWebhookTransport(client: webhookClient), clock: clock,
-            world: .builtIn(defaultRingTime: .milliseconds(Int64(ringTime * 1000))),
+            world: world,
             publicBaseURL: publicBaseURL,
             fetchMedia: { [fetcher = MediaFetcher(client: webhookClient)] in await fetcher.fetch($0) },
             timerMode: self.clock == .manual ? .driven : .automatic,
             logger: logger
         )
         let storeDescription = store.description
+        let worldDescription = self.world ?? "built-in (switchboard world print)"
         let clockDescription = self.clock == .manual ? "manual (POST /_switchboard/clock/advance moves it)" : "real"
         var app = Application(
             router: stack.router(),
@@ -64,6 +79,7 @@ struct Serve: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("""
                 Switchboard listening on \(base)
                   store: \(storeDescription)
+                  world: \(worldDescription)
                   clock: \(clockDescription)
                   Graph: \(base)/v1.0/communications/calls
                   token: curl -s \(base)/\(World.contosoTenantId)/oauth2/v2.0/token \\

@@ -123,7 +123,8 @@ import World
                 let meetings = try await client.send(.get, "/_switchboard/meetings").json["value"]
                 #expect(meetings?.arrayCount == 3)
                 let seeded = meetings?[index: 0]
-                #expect(seeded?["id"] == .string("19:meeting_Win6Ydo4wsMijFjZS00ZGVjLTk5MGUtOTRjNWY2NmNkYTFm@thread.v2"))
+                #expect(seeded?["id"] == .string("seed-meeting"))
+                #expect(seeded?["threadId"] == .string("19:meeting_Win6Ydo4wsMijFjZS00ZGVjLTk5MGUtOTRjNWY2NmNkYTFm@thread.v2"))
                 #expect(seeded?["joinMeetingId"] == .string("1234567"))
                 #expect(seeded?["organizer"]?["user"]?["displayName"] == .string("Bob"))
                 #expect(seeded?["attendees"]?[index: 0]?["user"]?["displayName"] == .string("John"))
