@@ -229,6 +229,9 @@ public struct CallMachine: Codable, Sendable, Hashable {
         /// A ringing far end picks up, declines or is busy (the control API; `manual`
         /// behaviours wait for it). `identityId` as for ``farEndActs(_:identityId:)``.
         case farEndResponds(FarEndResponse, identityId: String?)
+        /// Someone joins the meeting this call is in (the control API); the other calls in
+        /// the meeting hear of it from this one.
+        case attendeeJoins(Participant)
     }
 
     /// What a ringing far end can do.
@@ -253,6 +256,17 @@ public struct CallMachine: Codable, Sendable, Hashable {
             return receive(signal)
         case (.established, .farEndActs(let action, let identityId)):
             return try farEnd(action, by: try person(identityId), now: now)
+        case (.established, .attendeeJoins(let participant)) where kind == .meeting:
+            let changed: [Participant]
+            do {
+                changed = try roster.handle(.add(participant, joined: true, isBot: false))
+            } catch {
+                throw .rejected("'\(participant.id ?? "")' is in the meeting already.")
+            }
+            // (Not announceRoster(try roster.handle(…)): that reads self before the change.)
+            return announceRoster(changed)
+        case (_, .attendeeJoins):
+            throw .notSupportedInCall(action: "attendeeJoins", reason: "only an established meeting call takes attendees")
         case (.incoming, .farEndActs(.hangUp, _)):
             // The caller gave up before the bot answered.
             return terminate(ResultCodes.peerEndedCall)

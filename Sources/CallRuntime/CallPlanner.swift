@@ -6,7 +6,9 @@ import World
 /// does, fills in what the service assigns, and asks the world who answers. Pure apart
 /// from the id generator it is given.
 struct CallPlanner {
-    let world: World
+    let worldState: WorldState
+    /// The world now (meetings' attendees change under the control API).
+    var world: World { worldState.current }
     let newId: @Sendable () -> String
     /// Resolves targets as the invitations of a call do.
     let actions: ActionPlanner
@@ -187,7 +189,7 @@ struct CallPlanner {
     }
 
     /// A meeting attendee as the roster shows them.
-    private func attendee(_ userId: String, modalities: [Modality]?) -> Participant {
+    func attendee(_ userId: String, modalities: [Modality]?) -> Participant {
         let user = world.user(id: userId)
         let identity = IdentitySet(user: Identity(id: user?.id ?? userId, displayName: user?.displayName))
         return Participant(

@@ -14,10 +14,12 @@ public final class CallRuntime: Sendable {
     private let clock: any WallClock
     private let outbox: any OutboxListener
     private let logger: Logger
-    private let planner: CallPlanner
+    let planner: CallPlanner
     private let incoming: IncomingCallPlanner
     /// Plans the bot's actions (validation, ids, the world's answers).
     public let actions: ActionPlanner
+    /// The world now: as loaded, with the control API's changes.
+    public let world: WorldState
     /// Recordings made by recordResponse, for `GET recordingLocation`.
     public let recordings = RecordingVault()
     private let locks = KeyedLock()
@@ -39,9 +41,10 @@ public final class CallRuntime: Sendable {
         self.clock = clock
         self.outbox = outbox
         self.logger = logger
-        actions = ActionPlanner(world: world, newId: newId, prompts: prompts)
-        planner = CallPlanner(world: world, newId: newId, actions: actions)
-        incoming = IncomingCallPlanner(world: world, newId: newId, actions: actions)
+        self.world = WorldState(world)
+        actions = ActionPlanner(worldState: self.world, newId: newId, prompts: prompts)
+        planner = CallPlanner(worldState: self.world, newId: newId, actions: actions)
+        incoming = IncomingCallPlanner(worldState: self.world, newId: newId, actions: actions)
         let sink = TimerSink()
         timerSink = sink
         timers = TimerService(clock: clock, mode: timerMode) { callId, name, generation in
@@ -158,6 +161,11 @@ public final class CallRuntime: Sendable {
         }
     }
 
+    /// Live call `id` (any application's), as last committed.
+    func machine(id: String) -> CallMachine? {
+        machines.withLock { $0[id] }
+    }
+
     /// Whether call `id` is live (any application's).
     public func isLive(_ id: String) -> Bool {
         machines.withLock { $0[id] != nil }
@@ -173,6 +181,7 @@ public final class CallRuntime: Sendable {
             machines.withLock { $0 = [:] }
             timers.reset()
             recordings.reset()
+            world.reset()
         }
     }
 

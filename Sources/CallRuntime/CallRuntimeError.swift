@@ -11,6 +11,8 @@ public enum CallRuntimeError: Error, Sendable, Hashable {
     case forbidden(code: String, message: String)
     /// The meeting the request names does not exist (HTTP 404).
     case meetingNotFound(String)
+    /// The request conflicts with the state of things (HTTP 409), with a code of Switchboard's.
+    case conflict(code: String, message: String)
     /// Graph supports it, Switchboard does not yet (HTTP 501).
     case notSupportedYet(String)
     /// The engine refused the input.

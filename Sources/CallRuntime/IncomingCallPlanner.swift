@@ -27,7 +27,9 @@ public struct IncomingCallRequest: Sendable, Hashable {
 /// Turns an ``IncomingCallRequest`` into an ``IncomingCallPlan``: finds the bot and the
 /// caller in the world and fills in what the service assigns.
 struct IncomingCallPlanner {
-    let world: World
+    let worldState: WorldState
+    /// The world now (meetings' attendees change under the control API).
+    var world: World { worldState.current }
     let newId: @Sendable () -> String
     let actions: ActionPlanner
 

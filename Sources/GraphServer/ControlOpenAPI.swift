@@ -84,6 +84,35 @@ enum ControlOpenAPI {
             }}}}}
           }
         },
+        "/_switchboard/meetings/{meetingId}/attendees": {
+          "post": {
+            "summary": "A Teams user of the world joins the meeting: the bots' calls in it get a roster update, and bots that join later find them there.",
+            "operationId": "addAttendee",
+            "parameters": [{"name": "meetingId", "in": "path", "required": true, "schema": {"type": "string"}, "description": "The meeting's id or chat thread."}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IdentitySet"}}}},
+            "responses": {
+              "201": {"description": "Joined.", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"identity": {"$ref": "#/components/schemas/IdentitySet"}, "participantId": {"type": "string", "description": "Their participant id in the bots' calls in the meeting, when any is live."}},
+                "required": ["identity"]
+              }}}},
+              "400": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"},
+              "409": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/_switchboard/meetings/{meetingId}/attendees/{identityId}": {
+          "delete": {
+            "summary": "The attendee (a user id or participant id) leaves the meeting: the bots' calls in it get a roster update.",
+            "operationId": "removeAttendee",
+            "parameters": [
+              {"name": "meetingId", "in": "path", "required": true, "schema": {"type": "string"}},
+              {"name": "identityId", "in": "path", "required": true, "schema": {"type": "string"}}
+            ],
+            "responses": {"204": {"description": "Left."}, "404": {"$ref": "#/components/responses/Error"}}
+          }
+        },
         "/_switchboard/reset": {
           "post": {
             "summary": "Back to the world as loaded: every call, timer, recording and notification (pending or kept) is forgotten; the clock stays where it is. Meant for between tests.",

@@ -62,6 +62,8 @@ public struct GraphError: Error, Sendable, Hashable {
             return GraphError(.forbidden, code: code, message: message)
         case .meetingNotFound(let message):
             return .notFound(message)
+        case .conflict(let code, let message):
+            return GraphError(.conflict, code: code, message: message)
         case .notSupportedYet(let message):
             return GraphError(.notImplemented, code: "notSupported", message: message)
         case .engine(let error):

@@ -21,6 +21,12 @@ struct MeetingsEndpoint {
         var calls: [String]
     }
 
+    /// An attendee added: who, and their participant id in the bots' calls in the meeting.
+    struct Attendee: Encodable {
+        var identity: IdentitySet
+        var participantId: String?
+    }
+
     struct Meetings: Encodable {
         var value: [Meeting]
     }
@@ -40,6 +46,27 @@ struct MeetingsEndpoint {
                 )
             }
             return jsonResponse(.ok, try GraphJSON.encoder(.v1).encode(Meetings(value: meetings)))
+        }
+        router.post("/_switchboard/meetings/:meetingId/attendees") { request, context in
+            let meetingId = try context.parameters.require("meetingId")
+            _ = try services.runtime.meeting(meetingId)
+            let body = try await controlBody(IdentitySet.self, request, context, example: #"{"user": {"id": "550fae72-d251-43ec-868c-373732c2704f"}}"#)
+            guard let userId = body.user?.id else {
+                throw GraphError.badRequest("An attendee is a Teams user of the world: {\"user\": {\"id\": …}}.")
+            }
+            let participantId = try await services.runtime.addAttendee(meetingId: meetingId, userId: userId)
+            let world = services.world
+            let added = Attendee(
+                identity: IdentitySet(user: Identity(id: world.user(id: userId)?.id ?? userId, displayName: world.user(id: userId)?.displayName)),
+                participantId: participantId
+            )
+            return jsonResponse(.created, try GraphJSON.encoder(.v1).encode(added))
+        }
+        router.delete("/_switchboard/meetings/:meetingId/attendees/:identityId") { _, context in
+            let meetingId = try context.parameters.require("meetingId")
+            let identityId = try context.parameters.require("identityId")
+            try await services.runtime.removeAttendee(meetingId: meetingId, identityId: identityId)
+            return Response(status: .noContent)
         }
     }
 }

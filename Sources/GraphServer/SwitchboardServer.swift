@@ -9,7 +9,8 @@ import World
 /// What the HTTP layer serves from.
 public struct SwitchboardServices: Sendable {
     public var runtime: CallRuntime
-    public var world: World
+    /// The world now (the control API changes meetings' attendees).
+    public var world: World { runtime.world.current }
     public var signer: CallbackTokenSigner
     public var clock: any WallClock
     /// The base URL clients reach this server at, for `Location` headers and
@@ -18,9 +19,8 @@ public struct SwitchboardServices: Sendable {
     /// The clock as the control API shows and moves it.
     public var clockControl: ClockControl?
 
-    public init(runtime: CallRuntime, world: World, signer: CallbackTokenSigner, clock: any WallClock, publicBaseURL: String? = nil) {
+    public init(runtime: CallRuntime, signer: CallbackTokenSigner, clock: any WallClock, publicBaseURL: String? = nil) {
         self.runtime = runtime
-        self.world = world
         self.signer = signer
         self.clock = clock
         self.publicBaseURL = publicBaseURL

@@ -39,7 +39,7 @@ public struct SwitchboardStack: Sendable {
         )
         let runtime = CallRuntime(store: store, world: world, clock: clock, outbox: dispatcher, logger: logger, prompts: prompts, timerMode: timerMode)
         try await runtime.restore()
-        var services = SwitchboardServices(runtime: runtime, world: world, signer: signer, clock: clock, publicBaseURL: publicBaseURL)
+        var services = SwitchboardServices(runtime: runtime, signer: signer, clock: clock, publicBaseURL: publicBaseURL)
         services.clockControl = ClockControl(clock: clock, runtime: runtime)
         return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, signer: signer, services: services)
     }

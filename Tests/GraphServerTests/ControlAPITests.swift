@@ -152,3 +152,84 @@ import World
         }
     }
 }
+
+/// `POST` and `DELETE /_switchboard/meetings/{id}/attendees`: people join and leave meetings.
+@Suite(.timeLimit(.minutes(1))) struct MeetingAttendeeTests {
+    static let heidi = "550fae72-d251-43ec-868c-373732c2704f"
+
+    /// The participants of the last roster notification to `callId`.
+    func lastRoster(_ harness: TestHarness, _ callId: String) throws -> [Participant] {
+        let rosters = try harness.webhooks.accepted.compactMap { received -> [Participant]? in
+            guard let notification = try received.notifications.value.first,
+                  notification.resourceUrl == "/communications/calls/\(callId)/participants",
+                  case .collection(let items)? = notification.resourceData else { return nil }
+            return items.compactMap { item -> Participant? in
+                if case .participant(let participant) = item { return participant }
+                return nil
+            }
+        }
+        return rosters.last ?? []
+    }
+
+    @Test func anAttendeeJoinsAndLeavesEveryBotsCallInTheMeeting() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let first = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
+                await harness.webhooks.waitForAccepted(4)
+                let second = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
+                // Its own four, and the first call's roster update.
+                await harness.webhooks.waitForAccepted(9)
+                let count = 9
+
+                let added = try await client.send(.post, "/_switchboard/meetings/seed-meeting/attendees", body: #"{"user": {"id": "\#(Self.heidi)"}}"#)
+                #expect(added.status == .created)
+                let participantId = try #require(try added.json["participantId"]?.stringValue)
+                #expect(try added.json["identity"]?["user"]?["displayName"] == .string("Heidi Steen"))
+                for call in [first, second] {
+                    let participants = try await client.send(.get, "/v1.0/communications/calls/\(call)/participants", token: token).json["value"]
+                    let ids = (0..<(participants?.arrayCount ?? 0)).map { participants?[index: $0]?["id"]?.stringValue ?? "" }
+                    #expect(ids.contains(participantId), "\(call == first ? "first" : "second") \(ids)")
+                }
+                await harness.webhooks.waitForAccepted(count + 2)
+                for call in [first, second] {
+                    let roster = try lastRoster(harness, call)
+                    #expect(roster.contains { $0.id == participantId && $0.info?.identity?.user?.id == Self.heidi }, "\(call == first ? "first" : "second"): \(roster.compactMap(\.id))")
+                }
+                let listed = try await client.send(.get, "/_switchboard/meetings").json["value"]?[index: 0]?["attendees"]
+                #expect(listed?.arrayCount == 2)
+                // Twice is a conflict; nobody of the world, or no such meeting, is refused.
+                try await client.send(.post, "/_switchboard/meetings/seed-meeting/attendees", body: #"{"user": {"id": "\#(Self.heidi)"}}"#).expectGraphError(.conflict)
+                try await client.send(.post, "/_switchboard/meetings/seed-meeting/attendees", body: #"{"user": {"id": "nobody"}}"#).expectGraphError(.badRequest)
+                try await client.send(.post, "/_switchboard/meetings/seed-meeting/attendees", body: #"{"phone": {"id": "+15550100"}}"#).expectGraphError(.badRequest)
+                try await client.send(.post, "/_switchboard/meetings/no-meeting/attendees", body: #"{"user": {"id": "\#(Self.heidi)"}}"#).expectGraphError(.notFound)
+
+                #expect(try await client.send(.delete, "/_switchboard/meetings/seed-meeting/attendees/\(Self.heidi)").status == .noContent)
+                await harness.webhooks.waitForAccepted(count + 4)
+                for call in [first, second] {
+                    let participants = try #require(try await client.send(.get, "/v1.0/communications/calls/\(call)/participants", token: token).json["value"])
+                    #expect(!(0..<(participants.arrayCount ?? 0)).contains { participants[index: $0]?["id"] == .string(participantId) })
+                }
+                try await client.send(.delete, "/_switchboard/meetings/seed-meeting/attendees/\(Self.heidi)").expectGraphError(.notFound)
+            }
+        }
+    }
+
+    @Test func anAttendeeAddedBeforeAnyBotIsThereWhenOneJoinsUntilAReset() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let added = try await client.send(.post, "/_switchboard/meetings/seed-meeting/attendees", body: #"{"user": {"id": "\#(Self.heidi)"}}"#)
+                #expect(added.status == .created)
+                #expect(try added.json["participantId"] == nil)
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
+                await harness.webhooks.waitForAccepted(4)
+                #expect(try lastRoster(harness, id).contains { $0.info?.identity?.user?.id == Self.heidi })
+
+                #expect(try await client.send(.post, "/_switchboard/reset").status == .noContent)
+                let listed = try await client.send(.get, "/_switchboard/meetings").json["value"]?[index: 0]?["attendees"]
+                #expect(listed?.arrayCount == 1)
+            }
+        }
+    }
+}

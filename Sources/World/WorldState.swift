@@ -1,0 +1,27 @@
+import Synchronization
+
+/// The world as it is now: the one loaded at start, changed by the control API (attendees
+/// joining and leaving meetings), and put back by a reset.
+public final class WorldState: Sendable {
+    /// The world as loaded.
+    public let loaded: World
+    private let state: Mutex<World>
+
+    public init(_ world: World) {
+        loaded = world
+        state = Mutex(world)
+    }
+
+    /// The world now.
+    public var current: World { state.withLock { $0 } }
+
+    /// Changes the world; `body` runs under the lock, so changes never interleave.
+    public func update<T>(_ body: (inout World) throws -> T) rethrows -> T {
+        try state.withLock { try body(&$0) }
+    }
+
+    /// Back to the world as loaded.
+    public func reset() {
+        state.withLock { $0 = loaded }
+    }
+}
