@@ -10,9 +10,9 @@ import World
 /// clock's time, commits the new state together with the notifications it caused, then
 /// hands the notifications to the outbox listener and arms the timers.
 public final class CallRuntime: Sendable {
-    private let store: any CallStore
-    private let clock: any WallClock
-    private let outbox: any OutboxListener
+    let store: any CallStore
+    let clock: any WallClock
+    let outbox: any OutboxListener
     private let logger: Logger
     let planner: CallPlanner
     private let incoming: IncomingCallPlanner
@@ -22,7 +22,7 @@ public final class CallRuntime: Sendable {
     public let world: WorldState
     /// Recordings made by recordResponse, for `GET recordingLocation`.
     public let recordings = RecordingVault()
-    private let locks = KeyedLock()
+    let locks = KeyedLock()
     /// The live calls, as last committed. The store is written only through this runtime,
     /// so the cache never disagrees with it.
     private let machines = Mutex<[String: CallMachine]>([:])
@@ -161,6 +161,11 @@ public final class CallRuntime: Sendable {
         }
     }
 
+    /// Replaces every live call (a restored snapshot).
+    func replaceMachines(_ restored: [String: CallMachine]) {
+        machines.withLock { $0 = restored }
+    }
+
     /// Live call `id` (any application's), as last committed.
     func machine(id: String) -> CallMachine? {
         machines.withLock { $0[id] }
@@ -215,7 +220,7 @@ public final class CallRuntime: Sendable {
     }
 
     /// The lock key that makes signal delivery one sequence (never a call id: those are GUIDs).
-    private static let signalsKey = "switchboard.signals"
+    static let signalsKey = "switchboard.signals"
 
     /// Applies every committed signal to its call, in order: each consumed in the same
     /// transaction as the change it causes there, so none is lost or applied twice. Called

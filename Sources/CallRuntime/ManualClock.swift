@@ -54,6 +54,13 @@ public final class ManualClock: WallClock {
         advance(to: now().advanced(by: duration))
     }
 
+    /// Sets the time, back as well as forward (a restored snapshot's time); sleepers whose
+    /// deadline has come wake.
+    public func set(to instant: Timestamp) {
+        state.withLock { $0.now = instant }
+        advance(to: instant)
+    }
+
     /// Moves time forward to `instant` (never back) and wakes every sleeper whose deadline
     /// has come.
     public func advance(to instant: Timestamp) {

@@ -145,3 +145,19 @@ public struct DeliveryAttempt: Sendable, Hashable {
         self.durationMilliseconds = durationMilliseconds
     }
 }
+
+/// Everything a store holds but its settings: what a snapshot saves and restores.
+public struct StoreSnapshot: Sendable, Hashable {
+    public var calls: [CallRecord]
+    /// Every notification kept (pending, dead, and delivered within retention).
+    public var deliveries: [Delivery]
+    public var attempts: [DeliveryAttempt]
+    public var signals: [Signal]
+
+    public init(calls: [CallRecord] = [], deliveries: [Delivery] = [], attempts: [DeliveryAttempt] = [], signals: [Signal] = []) {
+        self.calls = calls
+        self.deliveries = deliveries
+        self.attempts = attempts
+        self.signals = signals
+    }
+}

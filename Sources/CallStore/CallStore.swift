@@ -41,6 +41,12 @@ public protocol CallStore: Sendable {
     /// settings (the signing key) stay. For `POST /_switchboard/reset`.
     func reset() async throws
 
+    /// Everything stored but settings, in a stable order (calls by id, the rest by
+    /// sequence). For `GET /_switchboard/snapshot`.
+    func export() async throws -> StoreSnapshot
+    /// Replaces everything stored but settings with `snapshot`, in one transaction; later
+    /// sequences follow the snapshot's. For `PUT /_switchboard/snapshot`.
+    func replace(with snapshot: StoreSnapshot) async throws
     /// A stored setting (signing keys and the like).
     func setting(_ name: String) async throws -> String?
 

@@ -83,6 +83,25 @@ public actor InMemoryCallStore: CallStore {
         attempts = [:]
     }
 
+    public func export() async throws -> StoreSnapshot {
+        let kept = outbox.values.sorted { $0.sequence < $1.sequence }
+        return StoreSnapshot(
+            calls: calls.values.sorted { $0.id < $1.id },
+            deliveries: kept,
+            attempts: kept.flatMap { attempts[$0.sequence] ?? [] },
+            signals: signals
+        )
+    }
+
+    public func replace(with snapshot: StoreSnapshot) async throws {
+        calls = Dictionary(snapshot.calls.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        outbox = Dictionary(snapshot.deliveries.map { ($0.sequence, $0) }, uniquingKeysWith: { _, last in last })
+        attempts = Dictionary(grouping: snapshot.attempts.filter { outbox[$0.sequence] != nil }, by: \.sequence)
+        signals = snapshot.signals.sorted { $0.sequence < $1.sequence }
+        lastSequence = max(lastSequence, snapshot.deliveries.map(\.sequence).max() ?? 0)
+        lastSignal = max(lastSignal, snapshot.signals.map(\.sequence).max() ?? 0)
+    }
+
     public func setting(_ name: String) async throws -> String? { settings[name] }
 
     public func initializeSetting(_ name: String, value: String) async throws -> String {

@@ -156,13 +156,8 @@ public actor SQLiteCallStore: CallStore {
                 [.text(callId)]
             )
             var attempts: [Int64: [DeliveryAttempt]] = [:]
-            for row in rows {
-                let sequence = Int64(row.column("sequence")?.integer ?? 0)
-                attempts[sequence, default: []].append(DeliveryAttempt(
-                    sequence: sequence, attempt: row.column("attempt")?.integer ?? 0, at: Int64(row.column("at")?.integer ?? 0),
-                    status: row.column("status")?.integer, error: row.column("error")?.string,
-                    durationMilliseconds: Int64(row.column("duration_ms")?.integer ?? 0)
-                ))
+            for attempt in rows.map(Self.attempt) {
+                attempts[attempt.sequence, default: []].append(attempt)
             }
             return deliveries.map { ($0, attempts[$0.sequence] ?? []) }
         }
@@ -203,6 +198,70 @@ public actor SQLiteCallStore: CallStore {
         }
     }
 
+    public func export() async throws -> StoreSnapshot {
+        try await serial.withLock("") {
+            // One read transaction: a consistent picture.
+            _ = try await connection.query("BEGIN")
+            do {
+                let snapshot = StoreSnapshot(
+                    calls: try await connection.query("SELECT * FROM calls ORDER BY id").map(Self.callRecord),
+                    deliveries: try await connection.query("SELECT * FROM outbox ORDER BY sequence").map(Self.delivery),
+                    attempts: try await connection.query("SELECT * FROM delivery_attempts ORDER BY sequence, attempt").map(Self.attempt),
+                    signals: try await connection.query("SELECT * FROM signals ORDER BY sequence").map { row in
+                        Signal(sequence: Int64(row.column("sequence")?.integer ?? 0), callId: row.column("call_id")?.string ?? "",
+                               payload: Self.bytes(row.column("payload")))
+                    }
+                )
+                _ = try await connection.query("COMMIT")
+                return snapshot
+            } catch {
+                _ = try? await connection.query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func replace(with snapshot: StoreSnapshot) async throws {
+        try await serial.withLock("") {
+            _ = try await connection.query("BEGIN IMMEDIATE")
+            do {
+                for table in ["calls", "outbox", "signals", "delivery_attempts"] {
+                    _ = try await connection.query("DELETE FROM \(table)")
+                }
+                for record in snapshot.calls {
+                    _ = try await connection.query(
+                        "INSERT INTO calls (id, app_id, tenant_id, state) VALUES (?, ?, ?, ?)",
+                        [.text(record.id), .text(record.appId), .text(record.tenantId), .blob(ByteBuffer(bytes: record.state))]
+                    )
+                }
+                for d in snapshot.deliveries {
+                    _ = try await connection.query(
+                        "INSERT INTO outbox (sequence, call_id, app_id, tenant_id, url, body, attempts, not_before, status, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [.integer(Int(d.sequence)), .text(d.callId), .text(d.appId), .text(d.tenantId), .text(d.url), .blob(ByteBuffer(bytes: d.body)),
+                         .integer(d.attempts), .integer(Int(d.notBefore)), .text(d.status.rawValue), d.lastError.map { .text($0) } ?? .null]
+                    )
+                }
+                for a in snapshot.attempts {
+                    _ = try await connection.query(
+                        "INSERT OR REPLACE INTO delivery_attempts (sequence, attempt, at, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                        [.integer(Int(a.sequence)), .integer(a.attempt), .integer(Int(a.at)), a.status.map { .integer($0) } ?? .null,
+                         a.error.map { .text($0) } ?? .null, .integer(Int(a.durationMilliseconds))]
+                    )
+                }
+                for signal in snapshot.signals {
+                    _ = try await connection.query(
+                        "INSERT INTO signals (sequence, call_id, payload) VALUES (?, ?, ?)",
+                        [.integer(Int(signal.sequence)), .text(signal.callId), .blob(ByteBuffer(bytes: signal.payload))]
+                    )
+                }
+                _ = try await connection.query("COMMIT")
+            } catch {
+                _ = try? await connection.query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
     public func setting(_ name: String) async throws -> String? {
         try await serial.withLock("") {
             try await connection.query("SELECT value FROM settings WHERE name = ?", [.text(name)]).first?.column("value")?.string
@@ -222,6 +281,14 @@ public actor SQLiteCallStore: CallStore {
             appId: row.column("app_id")?.string ?? "",
             tenantId: row.column("tenant_id")?.string ?? "",
             state: bytes(row.column("state"))
+        )
+    }
+
+    private static func attempt(_ row: SQLiteRow) -> DeliveryAttempt {
+        DeliveryAttempt(
+            sequence: Int64(row.column("sequence")?.integer ?? 0), attempt: row.column("attempt")?.integer ?? 0,
+            at: Int64(row.column("at")?.integer ?? 0), status: row.column("status")?.integer, error: row.column("error")?.string,
+            durationMilliseconds: Int64(row.column("duration_ms")?.integer ?? 0)
         )
     }
 

@@ -45,6 +45,49 @@ public struct Timestamp: Codable, Sendable, Hashable, Comparable {
     }
 }
 
+extension Timestamp {
+    /// ISO 8601 UTC with milliseconds, e.g. `2026-11-23T06:46:00.250Z`: exact, for snapshots.
+    public var iso8601Milliseconds: String {
+        let millis = ((millisecondsSinceEpoch % 1000) + 1000) % 1000
+        let text = String(millis)
+        return String(iso8601.dropLast()) + "." + String(repeating: "0", count: 3 - text.count) + text + "Z"
+    }
+
+    /// Reads `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC, as ``iso8601`` and ``iso8601Milliseconds`` write).
+    public init?(iso8601 text: String) {
+        let parts = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int64? {
+            guard range.upperBound <= parts.count else { return nil }
+            var value: Int64 = 0
+            for byte in parts[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int64(byte - 48)
+            }
+            return value
+        }
+        guard parts.count >= 20, parts[4] == 45, parts[7] == 45, parts[10] == 84, parts[13] == 58, parts[16] == 58, parts.last == 90,
+              let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var millis: Int64 = 0
+        if parts.count > 20 {
+            guard parts[19] == 46, parts.count == 24, let fraction = number(20..<23) else { return nil }
+            millis = fraction
+        } else if parts.count != 20 {
+            return nil
+        }
+        // Days from civil (Howard Hinnant).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        self.init(millisecondsSinceEpoch: ((days * 86_400) + hour * 3600 + minute * 60 + second) * 1000 + millis)
+    }
+}
+
 /// Where Switchboard reads the time and waits for it: injected everywhere, so tests drive
 /// time by hand and never sleep.
 public protocol WallClock: Sendable {

@@ -113,6 +113,19 @@ enum ControlOpenAPI {
             "responses": {"204": {"description": "Left."}, "404": {"$ref": "#/components/responses/Error"}}
           }
         },
+        "/_switchboard/snapshot": {
+          "get": {
+            "summary": "All state as one JSON document: calls (the engine's state), notifications (pending, delivered, dead, each with its tries and its body as sent), signals between calls, meetings' attendees, and the time. Recordings are left out.",
+            "operationId": "getSnapshot",
+            "responses": {"200": {"description": "The snapshot.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Snapshot"}}}}}
+          },
+          "put": {
+            "summary": "Restores a snapshot exactly: everything is replaced, timers re-armed, pending notifications sent; a manual clock goes back to the snapshot's time. A snapshot that does not read changes nothing.",
+            "operationId": "putSnapshot",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Snapshot"}}}},
+            "responses": {"204": {"description": "Restored."}, "400": {"$ref": "#/components/responses/Error"}}
+          }
+        },
         "/_switchboard/reset": {
           "post": {
             "summary": "Back to the world as loaded: every call, timer, recording and notification (pending or kept) is forgotten; the clock stays where it is. Meant for between tests.",
@@ -236,6 +249,23 @@ enum ControlOpenAPI {
           "Identity": {
             "type": "object",
             "properties": {"@odata.type": {"type": "string"}, "id": {"type": "string"}, "displayName": {"type": "string"}}
+          },
+          "Snapshot": {
+            "type": "object",
+            "properties": {
+              "switchboardSnapshot": {"type": "integer", "const": 1},
+              "takenAt": {"type": "string", "format": "date-time"},
+              "meetings": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "attendees": {"type": "array", "items": {"type": "string"}}}, "required": ["id", "attendees"]}},
+              "calls": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "appId": {"type": "string"}, "tenantId": {"type": "string"}, "state": {"type": "object"}}, "required": ["id", "appId", "tenantId", "state"]}},
+              "notifications": {"type": "array", "items": {"type": "object", "properties": {
+                "sequence": {"type": "integer"}, "callId": {"type": "string"}, "appId": {"type": "string"}, "tenantId": {"type": "string"},
+                "url": {"type": "string"}, "body": {"type": "string"}, "status": {"type": "string", "enum": ["pending", "delivered", "dead"]},
+                "attempts": {"type": "integer"}, "notBefore": {"type": "string", "format": "date-time"}, "lastError": {"type": "string"},
+                "tries": {"type": "array", "items": {"type": "object", "properties": {"attempt": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "status": {"type": "integer"}, "error": {"type": "string"}, "durationMs": {"type": "integer"}}, "required": ["attempt", "at", "durationMs"]}}
+              }, "required": ["sequence", "callId", "appId", "tenantId", "url", "body", "status", "attempts", "notBefore", "tries"]}},
+              "signals": {"type": "array", "items": {"type": "object", "properties": {"sequence": {"type": "integer"}, "callId": {"type": "string"}, "signal": {"type": "object"}}, "required": ["sequence", "callId", "signal"]}}
+            },
+            "required": ["switchboardSnapshot", "takenAt", "meetings", "calls", "notifications", "signals"]
           },
           "Clock": {
             "type": "object",

@@ -49,6 +49,7 @@ public enum SwitchboardServer {
         ControlOpenAPI.register(on: router)
         MeetingsEndpoint(services: services).register(on: router)
         IncomingCallsEndpoint(services: services).register(on: router)
+        SnapshotEndpoint(services: services).register(on: router)
         return router
     }
 

@@ -105,6 +105,35 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func aSnapshotRestoresEverythingButSettings(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        _ = try await store.initializeSetting("key", value: "k1")
+        let created = try await store.commit(CallChange(upserts: [record("b"), record("a")], deliveries: [delivery("a", "1"), delivery("a", "2"), delivery("b", "3")],
+                                                        signals: [NewSignal(callId: "b", payload: [1, 2])]))
+        try await store.markDelivered(sequence: created[0].sequence, attempt: DeliveryAttempt(sequence: created[0].sequence, attempt: 1, at: 5, status: 202, error: nil, durationMilliseconds: 3))
+        try await store.markFailed(sequence: created[1].sequence, attempts: 1, notBefore: 99, error: "503", dead: false,
+                                   attempt: DeliveryAttempt(sequence: created[1].sequence, attempt: 1, at: 6, status: 503, error: "503", durationMilliseconds: 4))
+        let snapshot = try await store.export()
+        #expect(snapshot.calls.map(\.id) == ["a", "b"])
+        #expect(snapshot.deliveries.map(\.status) == [.delivered, .pending, .pending])
+        #expect(snapshot.deliveries[1].notBefore == 99)
+        #expect(snapshot.attempts.map(\.status) == [202, 503])
+        #expect(snapshot.signals.map(\.payload) == [[1, 2]])
+
+        // Changed since, then put back: exactly as it was, settings untouched.
+        _ = try await store.commit(CallChange(upserts: [record("c")], removals: ["a"], deliveries: [delivery("c", "4")]))
+        try await store.replace(with: snapshot)
+        #expect(try await store.export() == snapshot)
+        #expect(try await store.setting("key") == "k1")
+        #expect(try await store.pendingDeliveries(after: 0, limit: 10).map(\.sequence) == [created[1].sequence, created[2].sequence])
+        // New sequences come after everything the snapshot or the store ever had.
+        let next = try await store.commit(CallChange(deliveries: [delivery("d", "5")], signals: [NewSignal(callId: "d", payload: [3])]))
+        #expect(next[0].sequence > created[2].sequence + 1)
+        #expect(try await store.pendingSignals(limit: 10).map(\.sequence) == snapshot.signals.map(\.sequence) + [snapshot.signals[0].sequence + 1])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func upsertReplacesAndRemovalDeletes(_ backend: Backend) async throws {
         try await backend.with { (store: any CallStore) async throws in
         _ = try await store.commit(CallChange(upserts: [record("a", "v1"), record("b")]))
