@@ -49,7 +49,9 @@ struct Serve: AsyncParsableCommand {
             do {
                 world = try WorldFile.load(path: file)
             } catch {
-                throw ValidationError("\(file) is not a usable world file:\n\(error.problems.map { "\(file):\($0.line.map { "\($0):" } ?? "") \($0.message)" }.joined(separator: "\n"))")
+                FileHandle.standardError.write(Data("\(file) is not a usable world file (switchboard world check \(file)):\n".utf8))
+                WorldCommand.report(error, in: file)
+                throw ExitCode(1)
             }
         } else {
             world = .builtIn()

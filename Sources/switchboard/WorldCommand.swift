@@ -24,11 +24,16 @@ struct WorldCommand: ParsableCommand {
                     + "\(world.applicationInstances.count) application instances, \(world.users.count) users, "
                     + "\(world.phoneNumbers.count) phone numbers, \(world.meetings.count) meetings")
             } catch {
-                for problem in error.problems {
-                    FileHandle.standardError.write(Data("\(file):\(problem.line.map { "\($0):" } ?? "") \(problem.message)\n".utf8))
-                }
+                WorldCommand.report(error, in: file)
                 throw ExitCode(1)
             }
+        }
+    }
+
+    /// Writes each problem to standard error as `FILE:LINE: message`, the form editors and CI logs link.
+    static func report(_ problems: WorldFile.Problems, in file: String) {
+        for problem in problems.problems {
+            FileHandle.standardError.write(Data("\(file):\(problem.line.map { "\($0):" } ?? "") \(problem.message)\n".utf8))
         }
     }
 

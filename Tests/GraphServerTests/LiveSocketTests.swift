@@ -36,6 +36,16 @@ import World
             return router
         }
 
+        /// Runs the receiver in `group` on a free loopback port; returns the port once it listens.
+        func run(in group: inout ThrowingTaskGroup<Void, any Error>) async -> Int {
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                  onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            for await port in ports { return port }
+            return 0
+        }
+
         func waitFor(_ count: Int) async {
             while posts.withLock({ $0.count }) < count { await arrived.wait() }
         }
@@ -49,13 +59,7 @@ import World
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             defer { group.cancelAll() }
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let receiverApp = Application(router: receiver.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                          onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-            group.addTask { try await receiverApp.runService(gracefulShutdownSignals: []) }
-            var firstPort = 0
-            for await port in ports { firstPort = port; break }
-            let receiverPort = firstPort
+            let receiverPort = await receiver.run(in: &group)
             for service in stack.backgroundServices { group.addTask { try await service.run() } }
 
             let app = Application(router: stack.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
@@ -89,6 +93,62 @@ import World
                     #expect(claims.aud.value == [World.callingBotAppId])
                     #expect(claims.tid == World.contosoTenantId)
                 }
+            }
+        }
+    }
+}
+
+/// The README's bot-test example, over real sockets with the manual clock: someone calls
+/// the bot, the bot answers, the caller presses keys, time moves on.
+@Suite(.timeLimit(.minutes(1))) struct LiveFarEndTests {
+    @Test func anIncomingCallIsAnsweredAndDrivenFromTheControlAPI() async throws {
+        let receiver = LiveSocketTests.Receiver()
+        let stack = try await SwitchboardStack.make(
+            store: InMemoryCallStore(), transport: HTTPClientWebhookTransport(client: .shared), clock: ManualClock(),
+            world: .builtIn(), timerMode: .driven
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            defer { group.cancelAll() }
+            let callback = "http://127.0.0.1:\(await receiver.run(in: &group))/callback"
+            for service in stack.backgroundServices { group.addTask { try await service.run() } }
+
+            let app = Application(router: stack.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await app.test(.live) { client in
+                let tokenForm = "grant_type=client_credentials&client_id=\(World.callingBotAppId)&client_secret=\(World.callingBotSecret)"
+                let token = try #require(try await client.send(.post, "/\(World.contosoTenantId)/oauth2/v2.0/token", body: tokenForm, contentType: "application/x-www-form-urlencoded").json["access_token"]?.stringValue)
+                func calls(_ count: Int) async throws -> [Call] {
+                    await receiver.waitFor(count)
+                    return try receiver.posts.withLock { $0 }.compactMap { post in
+                        guard case .single(.call(let call))? = try JSONDecoder().decode(CommsNotifications.self, from: post.body).value.first?.resourceData else { return nil }
+                        return call
+                    }
+                }
+
+                // 1. John calls the bot.
+                let placed = try await client.send(.post, "/_switchboard/incoming-calls", body: #"{"from": {"user": {"id": "112f7296-5fa4-42ca-bae8-6a692b15d4b8"}}, "to": {"application": {"id": "\#(World.callingBotAppId)"}}, "callbackUri": "\#(callback)"}"#)
+                #expect(placed.status == .created)
+                let id = try #require(try placed.json["id"]?.stringValue)
+                #expect(try await calls(1).first?.state == .incoming)
+
+                // 2. The bot answers and subscribes to tones.
+                #expect(try await client.send(.post, "/v1.0/communications/calls/\(id)/answer", token: token, body: ##"{"acceptedModalities": ["audio"], "mediaConfig": {"@odata.type": "#microsoft.graph.serviceHostedMediaConfig"}}"##).status == .accepted)
+                #expect(try await calls(3).map(\.state) == [.incoming, .establishing, .established])
+                #expect(try await client.send(.post, "/v1.0/communications/calls/\(id)/subscribeToTone", token: token, body: "{}").status == .ok)
+
+                // 3. John presses 1 and #.
+                #expect(try await client.send(.post, "/_switchboard/calls/\(id)/far-end", body: #"{"action": "pressKeys", "tones": "1#"}"#).status == .noContent)
+                #expect(try await calls(5).compactMap(\.toneInfo?.tone) == [.tone1, .pound])
+
+                // 4. 45 minutes pass without a keepAlive: the call ends (408/8537).
+                let advanced = try await client.send(.post, "/_switchboard/clock/advance", body: #"{"seconds": 2700}"#)
+                #expect(try advanced.json["mode"] == .string("manual"))
+                let ended = try await calls(6).last
+                #expect(ended?.state == .terminated)
+                #expect(ended?.resultInfo?.subcode == 8537)
+
+                // The journal has all six, delivered.
+                let journal = try await client.send(.get, "/_switchboard/calls/\(id)/notifications").json["value"]
+                #expect(journal?.arrayCount == 6)
             }
         }
     }

@@ -17,6 +17,10 @@ import httpx
 import pytest
 from kiota_abstractions.authentication import AccessTokenProvider, AllowedHostsValidator, BaseBearerTokenAuthenticationProvider
 from msgraph import GraphRequestAdapter, GraphServiceClient
+from msgraph.generated.communications.calls.item.answer.answer_post_request_body import AnswerPostRequestBody
+from msgraph.generated.communications.calls.item.redirect.redirect_post_request_body import RedirectPostRequestBody
+from msgraph.generated.communications.calls.item.reject.reject_post_request_body import RejectPostRequestBody
+from msgraph.generated.models.reject_reason import RejectReason
 from msgraph.generated.communications.calls.item.add_large_gallery_view.add_large_gallery_view_post_request_body import AddLargeGalleryViewPostRequestBody
 from msgraph.generated.communications.calls.item.cancel_media_processing.cancel_media_processing_post_request_body import CancelMediaProcessingPostRequestBody
 from msgraph.generated.communications.calls.item.change_screen_sharing_role.change_screen_sharing_role_post_request_body import ChangeScreenSharingRolePostRequestBody
@@ -299,6 +303,41 @@ def test_group_and_phone_calls(callback):
             quality=TeleconferenceDeviceQuality(call_chain_id=uuid.uuid4(), media_leg_id="d6f3b6a4-6a53-4ba1-bb0d-2e5ab4d3d6e0", device_name="Room")))
     run(go())
 
+
+
+def incoming_call(callback, caller=JOHN):
+    """Someone calls the bot (the control API); returns the call id the bot sees."""
+    response = httpx.post(f"{BASE}/_switchboard/incoming-calls", json={
+        "from": {"user": {"id": caller}}, "to": {"application": {"id": APP_ID}}, "callbackUri": callback,
+    })
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def test_incoming_calls_are_answered_rejected_and_redirected(callback):
+    async def go():
+        calls = client().communications.calls
+        answered = incoming_call(callback)
+        call = parsed(await calls.by_call_id(answered).get())
+        assert call.state == CallState.Incoming and call.source.identity.user.id == JOHN
+        await calls.by_call_id(answered).answer.post(AnswerPostRequestBody(
+            callback_uri=callback, accepted_modalities=[Modality.Audio], media_config=ServiceHostedMediaConfig()))
+        await established(calls, answered)
+        httpx.post(f"{BASE}/_switchboard/calls/{answered}/far-end", json={"action": "hangUp"}).raise_for_status()
+
+        rejected = incoming_call(callback)
+        await calls.by_call_id(rejected).reject.post(RejectPostRequestBody(reason=RejectReason.Busy))
+        redirected = incoming_call(callback)
+        await calls.by_call_id(redirected).redirect.post(RedirectPostRequestBody(targets=[target(USER1)], timeout=20))
+        for ended in (answered, rejected):
+            try:
+                await calls.by_call_id(ended).get()
+                raise AssertionError(f"call {ended} is still there")
+            except AssertionError:
+                raise
+            except Exception:
+                pass
+    run(go())
 
 
 def test_the_leftover_check_sees_what_the_sdk_did_not_model():
