@@ -51,6 +51,12 @@ extension CallMachine {
         case .mute, .unmute:
             let changed = (try? roster.handle(.setMuted(participantId, action == .mute))) ?? []
             return announceRoster(changed)
+        case .joinMeeting:
+            guard awaitingJoin.remove(participantId) != nil else {
+                throw .rejected("Participant '\(participantId)' is in the meeting already.")
+            }
+            let changed = (try? roster.handle(.join(participantId))) ?? []
+            return announceRoster(changed)
         }
     }
 

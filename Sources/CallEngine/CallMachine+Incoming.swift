@@ -195,7 +195,7 @@ extension CallMachine {
                 found.append(.transferTarget)
             }
             if phase == .established || phase == .redirecting {
-                for member in roster.members where !member.isBot && member.state == .invited
+                for member in roster.members where !member.isBot && member.state == .invited && !awaitingJoin.contains(member.id)
                     && matches(member.participant.info?.identity, member.id, anyone: anyone) {
                     found.append(.invitee(member.id))
                 }

@@ -92,7 +92,8 @@ extension CallMachine {
             let parts = name.subject.split(separator: "#")
             guard parts.count == 2, let index = Int(parts[1]), let events = timelines[String(parts[0])], index < events.count else { return [] }
             let participantId = String(parts[0])
-            guard roster.member(participantId)?.state == .joined else { return [] }
+            let joining = events[index].action == .joinMeeting && awaitingJoin.contains(participantId)
+            guard roster.member(participantId)?.state == .joined || joining else { return [] }
             if events[index].action == .hangUp { timelines[participantId] = nil }
             return (try? farEnd(events[index].action, by: participantId, now: now)) ?? []
         }

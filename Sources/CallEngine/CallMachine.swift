@@ -61,6 +61,8 @@ public struct CallMachine: Codable, Sendable, Hashable {
     var replacements: [String: String] = [:]
     /// What each far end will do once it answers (the world's timelines), by participant id.
     var timelines: [String: [FarEndEvent]] = [:]
+    /// Meeting attendees who will join later (their timeline says when); not ringing.
+    var awaitingJoin: Set<String> = []
     /// How many sharing sessions far ends have started (their ids are made from it).
     var sharingCount = 0
     /// The other calls in the same meeting, which hear of this call's roster changes.
@@ -162,6 +164,10 @@ public struct CallMachine: Codable, Sendable, Hashable {
             effects.append(machine.stateNotification(.updated, echoMeeting: plan.kind == .meeting))
             for attendee in plan.attendees {
                 _ = try? machine.roster.handle(.add(attendee, joined: true, isBot: false))
+            }
+            for attendee in plan.lateAttendees {
+                _ = try? machine.roster.handle(.add(attendee, joined: false, isBot: false))
+                machine.awaitingJoin.insert(attendee.id ?? "")
             }
             effects.append(machine.rosterNotification(machine.roster.participants))
             if let session = plan.contentSharing {

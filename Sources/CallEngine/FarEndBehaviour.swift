@@ -65,6 +65,8 @@ public struct FarEndEvent: Codable, Sendable, Hashable {
         /// Mutes or unmutes itself (a roster update in group calls and meetings).
         case mute
         case unmute
+        /// Joins the meeting: an attendee who arrives after the bot (leaving is `hangUp`).
+        case joinMeeting
 
         /// The action's name, as the control API spells it.
         public var name: String {
@@ -76,6 +78,7 @@ public struct FarEndEvent: Codable, Sendable, Hashable {
             case .stopSharing: "stopSharing"
             case .mute: "mute"
             case .unmute: "unmute"
+            case .joinMeeting: "joinMeeting"
             }
         }
     }

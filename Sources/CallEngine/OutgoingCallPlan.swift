@@ -22,13 +22,16 @@ public struct OutgoingCallPlan: Sendable, Hashable {
     public var meetingPeers: [String] = []
     /// What meeting attendees do once the bot is in (by participant id), counted from the join.
     public var attendeeTimelines: [String: [FarEndEvent]] = [:]
+    /// Attendees not in the meeting yet: each joins when its timeline's `joinMeeting` comes.
+    public var lateAttendees: [Participant] = []
 
     public init(
         call: Call, appId: String, tenantId: String, profile: GraphWireProfile, kind: CallMachine.Kind,
         bot: Participant, targets: [PlannedParticipant], attendees: [Participant] = [],
         contentSharing: ContentSharingSession? = nil, meetingPeers: [String] = [],
-        attendeeTimelines: [String: [FarEndEvent]] = [:]
+        attendeeTimelines: [String: [FarEndEvent]] = [:], lateAttendees: [Participant] = []
     ) {
+        self.lateAttendees = lateAttendees
         self.attendeeTimelines = attendeeTimelines
         self.contentSharing = contentSharing
         self.meetingPeers = meetingPeers

@@ -47,6 +47,7 @@ struct CallPlanner {
         var contentSharing: ContentSharingSession?
         var peers: [CallMachine] = []
         var attendeeTimelines: [String: [FarEndEvent]] = [:]
+        var lateAttendees: [Participant] = []
         var meeting: WorldMeeting?
         if request.meetingInfo != nil {
             kind = .meeting
@@ -61,11 +62,16 @@ struct CallPlanner {
                 attendees = present.participants
                 contentSharing = present.contentSharingSessions.first
             } else {
-                // The first bot in: the world's attendees, their timelines and the sharer.
+                // The first bot in: the world's attendees, their timelines and the sharer;
+                // those who come later join when their timeline says.
                 attendees = found.attendees.map { userId in attendee(userId, modalities: request.requestedModalities) }
                 for (index, userId) in found.attendees.enumerated() {
-                    if let timeline = found.timelines.first(where: { $0.key.lowercased() == userId.lowercased() })?.value,
-                       let participantId = attendees[index].id {
+                    var timeline = found.timelines.first(where: { $0.key.lowercased() == userId.lowercased() })?.value ?? []
+                    if let delay = found.joinsAfter.first(where: { $0.key.lowercased() == userId.lowercased() })?.value {
+                        timeline.insert(FarEndEvent(after: delay, .joinMeeting), at: 0)
+                        lateAttendees.append(attendees[index])
+                    }
+                    if !timeline.isEmpty, let participantId = attendees[index].id {
                         attendeeTimelines[participantId] = timeline
                     }
                     if userId.lowercased() == found.sharerId?.lowercased() {
@@ -74,6 +80,8 @@ struct CallPlanner {
                         contentSharing = session
                     }
                 }
+                let late = Set(lateAttendees.compactMap(\.id))
+                attendees.removeAll { late.contains($0.id ?? "") }
             }
         } else if targets.isEmpty {
             throw .invalidRequest("A call needs either targets or meetingInfo.")
@@ -145,7 +153,7 @@ struct CallPlanner {
         return OutgoingCallPlan(
             call: call, appId: caller.appId, tenantId: caller.tenantId, profile: profile, kind: kind,
             bot: bot, targets: planned, attendees: attendees, contentSharing: contentSharing,
-            meetingPeers: peers.map(\.id), attendeeTimelines: attendeeTimelines
+            meetingPeers: peers.map(\.id), attendeeTimelines: attendeeTimelines, lateAttendees: lateAttendees
         )
     }
 

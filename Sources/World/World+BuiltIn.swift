@@ -155,7 +155,9 @@ extension WorldFile {
     # Scheduled meetings: the chat thread (chatInfo.threadId) and organizer a join names,
     # the join meeting id, passcode and join token (tokenMeetingInfo), and the attendees in
     # it when a bot joins, in roster order. shares: true makes one attendee share content
-    # from the start; then: what an attendee does, counted from the first bot's join.
+    # from the start; joinsAfterSeconds: N keeps an attendee out until N s after the first
+    # bot's join; then: what an attendee does, counted from the first bot's join
+    # (leaveMeeting takes them out).
     # id names the meeting in the control API (default: its threadId).
     meetings:
       # The seeds' scheduled meeting: joined by organizer, by meeting id and passcode; John

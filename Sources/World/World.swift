@@ -228,6 +228,9 @@ public struct WorldMeeting: Sendable, Hashable {
     public var sharerId: String?
     /// What attendees (by user id) do once a bot has joined, counted from its join.
     public var timelines: [String: [FarEndEvent]]
+    /// Attendees (by user id) who are not there when the first bot joins, and join this
+    /// long after it.
+    public var joinsAfter: [String: Duration] = [:]
 
     public init(
         threadId: String, organizerId: String, tenantId: String, joinMeetingId: String? = nil, passcode: String? = nil,

@@ -269,7 +269,7 @@ private struct Reader {
         }
     }
 
-    static let actions = ["hangUp", "pressKeys", "startSharing", "updateSharing", "stopSharing", "mute", "unmute"]
+    static let actions = ["hangUp", "leaveMeeting", "pressKeys", "startSharing", "updateSharing", "stopSharing", "mute", "unmute"]
 
     /// `{afterSeconds: 10, action: pressKeys, keys: "1234#"}`.
     mutating func event(_ node: Node) -> FarEndEvent? {
@@ -282,7 +282,7 @@ private struct Reader {
               let name = required(fields, "action", in: "a timeline event", at: node) else { return nil }
         let action: FarEndEvent.Action
         switch name {
-        case "hangUp": action = .hangUp
+        case "hangUp", "leaveMeeting": action = .hangUp
         case "startSharing": action = .startSharing
         case "updateSharing": action = .updateSharing
         case "stopSharing": action = .stopSharing
@@ -323,7 +323,7 @@ private struct Reader {
         )
         meeting.id = text(fields["id"], "id", required: false) ?? threadId
         for entry in list(fields["attendees"], "attendees") {
-            guard let attendee = self.fields(entry, "an attendee", allowed: ["user", "shares", "then"]),
+            guard let attendee = self.fields(entry, "an attendee", allowed: ["user", "shares", "joinsAfterSeconds", "then"]),
                   let userId = required(attendee, "user", in: "an attendee", at: entry) else { continue }
             meeting.attendees.append(userId)
             if let shares = attendee["shares"] {
@@ -338,6 +338,10 @@ private struct Reader {
             }
             let timeline = list(attendee["then"], "then").compactMap { event($0) }
             if !timeline.isEmpty { meeting.timelines[userId] = timeline }
+            if let seconds = number(attendee["joinsAfterSeconds"], "joinsAfterSeconds", range: 0...31_622_400) {
+                if attendee["shares"]?.bool == true { problem(attendee["shares"], "an attendee who joins later cannot share from the start") }
+                meeting.joinsAfter[userId] = .milliseconds(Int64(seconds * 1000))
+            }
         }
         return meeting
     }

@@ -147,6 +147,35 @@ import World
         }
     }
 
+    @Test func aMeetingAttendeeJoinsAndLeavesOnTheirTimeline() async throws {
+        let heidi = "550fae72-d251-43ec-868c-373732c2704f"
+        var world = World.builtIn()
+        world.meetings[0].attendees.append(heidi)
+        world.meetings[0].joinsAfter[heidi] = .seconds(30)
+        world.meetings[0].timelines[heidi] = [FarEndEvent(after: .seconds(90), .hangUp)]
+        try await TestHarness.run(world: world) { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
+                await harness.webhooks.waitForAccepted(4)
+                func heidiIsIn() async throws -> Bool {
+                    let value = try await client.send(.get, "/v1.0/communications/calls/\(id)/participants", token: token).json["value"]
+                    return (0..<(value?.arrayCount ?? 0)).contains { value?[index: $0]?["info"]?["identity"]?["user"]?["id"] == .string(heidi) }
+                }
+                #expect(try await heidiIsIn() == false)
+                // Not ringing: she comes when her timeline says.
+                try await client.send(.post, "/_switchboard/calls/\(id)/far-end", body: #"{"action": "answer"}"#).expectGraphError(.conflict)
+                harness.clock.advance(by: .seconds(30))
+                await harness.webhooks.waitForAccepted(5)
+                #expect(try harness.webhooks.accepted[4].notifications.value.first?.resourceUrl == "/communications/calls/\(id)/participants")
+                #expect(try await heidiIsIn())
+                harness.clock.advance(by: .seconds(60))
+                await harness.webhooks.waitForAccepted(7)
+                #expect(try await heidiIsIn() == false)
+            }
+        }
+    }
+
     // MARK: Incoming PSTN scenarios of the Create call page
 
     static func pstnCallsTheBot(to: String) -> String {

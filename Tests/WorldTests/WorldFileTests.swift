@@ -46,6 +46,9 @@ import World
             shares: true
             then: [{afterSeconds: 10, action: stopSharing}]
           - user: u-busy
+          - user: u-keys
+            joinsAfterSeconds: 45
+            then: [{afterSeconds: 100, action: leaveMeeting}]
     """
 
     @Test func aWorldFileReadsIntoTheWorld() throws {
@@ -69,7 +72,9 @@ import World
         #expect(world.phoneNumber("+15550198")?.behaviour == .unreachable)
         let meeting = try #require(world.meeting(joinMeetingId: "111222"))
         #expect(meeting.id == "standup")
-        #expect(meeting.attendees == ["u-plain", "u-busy"])
+        #expect(meeting.attendees == ["u-plain", "u-busy", "u-keys"])
+        #expect(meeting.joinsAfter == ["u-keys": .seconds(45)])
+        #expect(meeting.timelines["u-keys"] == [FarEndEvent(after: .seconds(100), .hangUp)])
         #expect(meeting.sharerId == "u-plain")
         #expect(meeting.timelines["u-plain"] == [FarEndEvent(after: .seconds(10), .stopSharing)])
         // The magic numbers are in every world.
