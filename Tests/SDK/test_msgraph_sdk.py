@@ -353,3 +353,41 @@ def test_the_control_api_document_is_valid_openapi():
     document = httpx.get(f"{BASE}/_switchboard/openapi.json").json()
     assert document["openapi"] == "3.1.0"
     validate(document)
+
+
+def test_every_control_call_over_a_real_socket(callback):
+    """The control API as a bot's test suite uses it, over HTTP (run last: it resets)."""
+    control = f"{BASE}/_switchboard"
+    assert httpx.get(f"{control}/health").json() == {"status": "ok"}
+    assert httpx.get(f"{control}/clock").json()["mode"] == "real"
+    assert httpx.post(f"{control}/clock/advance", json={"seconds": 1}).status_code == 409
+
+    meetings = httpx.get(f"{control}/meetings").json()["value"]
+    assert meetings[0]["id"] == "seed-meeting"
+    added = httpx.post(f"{control}/meetings/seed-meeting/attendees", json={"user": {"id": USER1}})
+    assert added.status_code == 201, added.text
+    assert httpx.delete(f"{control}/meetings/seed-meeting/attendees/{USER1}").status_code == 204
+
+    async def go():
+        calls = client().communications.calls
+        # +12065550103 never answers by itself: the control API picks up for it.
+        created = parsed(await calls.post(Call(
+            callback_uri=callback, requested_modalities=[Modality.Audio], media_config=ServiceHostedMediaConfig(),
+            source=ParticipantInfo(identity=CommunicationsIdentitySet(application_instance=Identity(id=INSTANCE))),
+            targets=[InvitationParticipantInfo(identity=CommunicationsIdentitySet(phone=Identity(id="+12065550103")))],
+        )))
+        assert httpx.post(f"{control}/calls/{created.id}/far-end", json={"action": "answer"}).status_code == 204
+        await established(calls, created.id)
+        return created.id
+    call_id = run(go())
+    journal = httpx.get(f"{control}/calls/{call_id}/notifications").json()["value"]
+    assert journal[0]["body"]["value"][0]["resourceData"]["state"] == "establishing"
+
+    snapshot = httpx.get(f"{control}/snapshot")
+    assert snapshot.status_code == 200
+    assert httpx.post(f"{control}/reset").status_code == 204
+    assert httpx.get(f"{control}/snapshot").json()["calls"] == []
+    assert httpx.put(f"{control}/snapshot", content=snapshot.content).status_code == 204
+    restored = httpx.get(f"{control}/snapshot").json()
+    assert [call["id"] for call in restored["calls"]] == [call["id"] for call in snapshot.json()["calls"]]
+    assert httpx.post(f"{control}/reset").status_code == 204
