@@ -162,32 +162,42 @@ public struct CallMachine: Codable, Sendable, Hashable {
             // The conference exists at once: the bot is in it; the others join as they answer.
             machine.phase = .established
             effects.append(machine.stateNotification(.updated, echoMeeting: plan.kind == .meeting))
-            for attendee in plan.attendees {
-                _ = try? machine.roster.handle(.add(attendee, joined: true, isBot: false))
-            }
-            for attendee in plan.lateAttendees {
-                _ = try? machine.roster.handle(.add(attendee, joined: false, isBot: false))
-                machine.awaitingJoin.insert(attendee.id ?? "")
-            }
-            effects.append(machine.rosterNotification(machine.roster.participants))
-            if let session = plan.contentSharing {
-                effects += machine.contentSharingChanged(.created, session)
-            }
-            for (participantId, timeline) in plan.attendeeTimelines.sorted(by: { $0.key < $1.key }) {
-                machine.timelines[participantId] = timeline
-                effects += machine.startTimeline(of: participantId, now: now)
-            }
-            // Everyone else in the meeting sees the bot arrive.
-            machine.meetingPeers = plan.meetingPeers
-            if let bot = machine.roster.member(plan.bot.id ?? "")?.participant {
-                effects += machine.tellMeeting(upserted: [bot], left: [])
-            }
+            effects += machine.enterConference(ConferenceJoin(
+                attendees: plan.attendees, lateAttendees: plan.lateAttendees, contentSharing: plan.contentSharing,
+                attendeeTimelines: plan.attendeeTimelines, meetingPeers: plan.meetingPeers
+            ), now: now)
             for target in plan.targets {
                 effects += machine.invite(target, operationId: nil, now: now)
             }
             effects += machine.endIfAlone()
         }
         return (machine, effects)
+    }
+
+    /// The bot is in a group call or meeting: the people already there, the content shared,
+    /// the attendees' timelines; the other bots' calls in the meeting see it arrive.
+    mutating func enterConference(_ join: ConferenceJoin, now: Timestamp) -> [CallEffect] {
+        var effects: [CallEffect] = []
+        for attendee in join.attendees {
+            _ = try? roster.handle(.add(attendee, joined: true, isBot: false))
+        }
+        for attendee in join.lateAttendees {
+            _ = try? roster.handle(.add(attendee, joined: false, isBot: false))
+            awaitingJoin.insert(attendee.id ?? "")
+        }
+        effects.append(rosterNotification(roster.participants))
+        if let session = join.contentSharing {
+            effects += contentSharingChanged(.created, session)
+        }
+        for (participantId, timeline) in join.attendeeTimelines.sorted(by: { $0.key < $1.key }) {
+            timelines[participantId] = timeline
+            effects += startTimeline(of: participantId, now: now)
+        }
+        meetingPeers = join.meetingPeers
+        if let bot = roster.member(call.myParticipantId ?? "")?.participant {
+            effects += tellMeeting(upserted: [bot], left: [])
+        }
+        return effects
     }
 
     init(

@@ -45,3 +45,24 @@ public struct OutgoingCallPlan: Sendable, Hashable {
         self.attendees = attendees
     }
 }
+
+/// What a bot finds when it enters a meeting: who is there (and who comes later), what is
+/// shared, what the attendees will do, and the other bots' calls in it.
+public struct ConferenceJoin: Sendable, Hashable {
+    public var attendees: [Participant]
+    public var lateAttendees: [Participant]
+    public var contentSharing: ContentSharingSession?
+    public var attendeeTimelines: [String: [FarEndEvent]]
+    public var meetingPeers: [String]
+
+    public init(
+        attendees: [Participant] = [], lateAttendees: [Participant] = [], contentSharing: ContentSharingSession? = nil,
+        attendeeTimelines: [String: [FarEndEvent]] = [:], meetingPeers: [String] = []
+    ) {
+        self.attendees = attendees
+        self.lateAttendees = lateAttendees
+        self.contentSharing = contentSharing
+        self.attendeeTimelines = attendeeTimelines
+        self.meetingPeers = meetingPeers
+    }
+}

@@ -43,11 +43,7 @@ struct CallPlanner {
         }
 
         let kind: CallMachine.Kind
-        var attendees: [Participant] = []
-        var contentSharing: ContentSharingSession?
-        var peers: [CallMachine] = []
-        var attendeeTimelines: [String: [FarEndEvent]] = [:]
-        var lateAttendees: [Participant] = []
+        var join = ConferenceJoin()
         var meeting: WorldMeeting?
         if request.meetingInfo != nil {
             kind = .meeting
@@ -56,33 +52,7 @@ struct CallPlanner {
             let guest = request.source?.identity?.user != nil
             let joinPermissions = guest ? ["Calls.JoinGroupCallAsGuest.All"] : ["Calls.JoinGroupCall.All", "Calls.JoinGroupCallAsGuest.All"]
             guard caller.holds(any: joinPermissions) else { throw Self.insufficientPermissions }
-            peers = meetingCalls.filter { $0.graphCall.chatInfo?.threadId == found.threadId }
-            if let present = peers.first {
-                // Bots are there already: the meeting's roster is the one they see.
-                attendees = present.participants
-                contentSharing = present.contentSharingSessions.first
-            } else {
-                // The first bot in: the world's attendees, their timelines and the sharer;
-                // those who come later join when their timeline says.
-                attendees = found.attendees.map { userId in attendee(userId, modalities: request.requestedModalities) }
-                for (index, userId) in found.attendees.enumerated() {
-                    var timeline = found.timelines.first(where: { $0.key.lowercased() == userId.lowercased() })?.value ?? []
-                    if let delay = found.joinsAfter.first(where: { $0.key.lowercased() == userId.lowercased() })?.value {
-                        timeline.insert(FarEndEvent(after: delay, .joinMeeting), at: 0)
-                        lateAttendees.append(attendees[index])
-                    }
-                    if !timeline.isEmpty, let participantId = attendees[index].id {
-                        attendeeTimelines[participantId] = timeline
-                    }
-                    if userId.lowercased() == found.sharerId?.lowercased() {
-                        var session = ContentSharingSession(id: newId().uppercased().filter { $0 != "-" })
-                        session.presenterParticipantId = attendees[index].id
-                        contentSharing = session
-                    }
-                }
-                let late = Set(lateAttendees.compactMap(\.id))
-                attendees.removeAll { late.contains($0.id ?? "") }
-            }
+            join = conference(found, meetingCalls: meetingCalls, modalities: request.requestedModalities)
         } else if targets.isEmpty {
             throw .invalidRequest("A call needs either targets or meetingInfo.")
         } else if targets.count == 1 {
@@ -152,9 +122,42 @@ struct CallPlanner {
         }
         return OutgoingCallPlan(
             call: call, appId: caller.appId, tenantId: caller.tenantId, profile: profile, kind: kind,
-            bot: bot, targets: planned, attendees: attendees, contentSharing: contentSharing,
-            meetingPeers: peers.map(\.id), attendeeTimelines: attendeeTimelines, lateAttendees: lateAttendees
+            bot: bot, targets: planned, attendees: join.attendees, contentSharing: join.contentSharing,
+            meetingPeers: join.meetingPeers, attendeeTimelines: join.attendeeTimelines, lateAttendees: join.lateAttendees
         )
+    }
+
+    /// What a bot entering `meeting` finds. When bots are there already (`meetingCalls`), the
+    /// roster they see (the same participants, with the same ids) and what is shared; for the
+    /// first bot, the world's attendees, their timelines and the sharer, those who come later
+    /// joining when their timeline says.
+    func conference(_ meeting: WorldMeeting, meetingCalls: [CallMachine], modalities: [Modality]?) -> ConferenceJoin {
+        let peers = meetingCalls.filter { $0.graphCall.chatInfo?.threadId == meeting.threadId }
+        var join = ConferenceJoin(meetingPeers: peers.map(\.id))
+        if let present = peers.first {
+            join.attendees = present.participants
+            join.contentSharing = present.contentSharingSessions.first
+            return join
+        }
+        let attendees = meeting.attendees.map { userId in attendee(userId, modalities: modalities) }
+        for (index, userId) in meeting.attendees.enumerated() {
+            var timeline = meeting.timelines.first(where: { $0.key.lowercased() == userId.lowercased() })?.value ?? []
+            if let delay = meeting.joinsAfter.first(where: { $0.key.lowercased() == userId.lowercased() })?.value {
+                timeline.insert(FarEndEvent(after: delay, .joinMeeting), at: 0)
+                join.lateAttendees.append(attendees[index])
+            } else {
+                join.attendees.append(attendees[index])
+            }
+            if !timeline.isEmpty, let participantId = attendees[index].id {
+                join.attendeeTimelines[participantId] = timeline
+            }
+            if userId.lowercased() == meeting.sharerId?.lowercased() {
+                var session = ContentSharingSession(id: newId().uppercased().filter { $0 != "-" })
+                session.presenterParticipantId = attendees[index].id
+                join.contentSharing = session
+            }
+        }
+        return join
     }
 
     /// A target that is an application (another bot) rather than a person or a number.
