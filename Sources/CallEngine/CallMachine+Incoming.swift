@@ -13,14 +13,16 @@ extension CallMachine {
         call.direction = .incoming
         call.state = nil
         var machine = CallMachine(
-            appId: plan.appId, tenantId: plan.tenantId, profile: plan.profile, kind: .peerToPeer,
+            appId: plan.appId, tenantId: plan.tenantId, profile: plan.profile, kind: plan.kind,
             call: call, phase: .incoming, roster: Roster(isDelta: false)
         )
-        let callerId = plan.caller.participant.id ?? ""
-        machine.peerId = callerId
-        _ = try? machine.roster.handle(.add(plan.caller.participant, joined: true, isBot: false))
+        if plan.kind == .peerToPeer {
+            let callerId = plan.caller.participant.id ?? ""
+            machine.peerId = callerId
+            _ = try? machine.roster.handle(.add(plan.caller.participant, joined: true, isBot: false))
+            if case .rings(_, let timeline) = plan.caller.behaviour.reach { machine.timelines[callerId] = timeline }
+        }
         _ = try? machine.roster.handle(.add(plan.bot, joined: false, isBot: true))
-        if case .rings(_, let timeline) = plan.caller.behaviour.reach { machine.timelines[callerId] = timeline }
         var announced = Call()
         announced.id = machine.id
         announced.state = .incoming
@@ -46,6 +48,7 @@ extension CallMachine {
             call.mediaConfig = plan.mediaConfig
             call.callOptions = plan.callOptions
             call.activeModalities = plan.acceptedModalities
+            if let options = plan.callOptions, options.isDeltaRosterEnabled == true { roster = Roster(rebuilding: roster, isDelta: true) }
             var operation = record(.commsOperation, plan.ticket, status: .running)
             effects.append(.reply(.operation(operation)))
             phase = .establishing
@@ -64,7 +67,12 @@ extension CallMachine {
             operation.resultInfo = ResultCodes.actionCompleted
             replaceOperation(operation)
             effects += arm(.keepAliveExpiry, at: now.advanced(by: Self.keepAliveWindow))
-            effects += startTimeline(of: peerId ?? "", now: now)
+            if kind == .meeting {
+                // An invitation into a meeting: the bot is in it now, with whoever is there.
+                effects += enterConference(plan.conference ?? ConferenceJoin(), now: now)
+            } else {
+                effects += startTimeline(of: peerId ?? "", now: now)
+            }
             return effects
 
         case .reject(let reason, let callbackUri):

@@ -88,6 +88,8 @@ public struct CallMachine: Codable, Sendable, Hashable {
     public var id: String { call.id ?? "" }
     public var callbackUri: String { call.callbackUri ?? "" }
     public var isTerminated: Bool { phase == .terminated }
+    /// A meeting call the bot is in (not an invitation it has not answered, nor an ended call).
+    public var isInMeeting: Bool { kind == .meeting && phase != .incoming && phase != .redirecting && phase != .terminated }
     public var state: CallState { Self.graphState(phase) }
     /// Whether the call runs on service-hosted media (prompts, recording, tones).
     public var isServiceHostedMedia: Bool { call.mediaConfig?.kind != .appHostedMediaConfig }

@@ -13,8 +13,15 @@ public struct IncomingCallPlan: Sendable, Hashable {
     public var caller: PlannedParticipant
     /// The bot's own participant, joined once it answers.
     public var bot: Participant
+    /// `.peerToPeer`: someone calls the bot; `.meeting`: someone in a meeting invites it
+    /// (the call carries the meeting's chatInfo and meetingInfo).
+    public var kind: CallMachine.Kind
 
-    public init(call: Call, appId: String, tenantId: String, profile: GraphWireProfile, caller: PlannedParticipant, bot: Participant) {
+    public init(
+        call: Call, appId: String, tenantId: String, profile: GraphWireProfile, caller: PlannedParticipant, bot: Participant,
+        kind: CallMachine.Kind = .peerToPeer
+    ) {
+        self.kind = kind
         self.call = call
         self.appId = appId
         self.tenantId = tenantId
@@ -25,7 +32,7 @@ public struct IncomingCallPlan: Sendable, Hashable {
 }
 
 /// `answer`, validated: what the bot accepts and where later notifications go.
-public struct AnswerPlan: Codable, Sendable, Hashable {
+public struct AnswerPlan: Sendable, Hashable {
     /// The operation the 2019 beta answer returned (/beta answers with it).
     public var ticket: OperationTicket
     /// nil: notifications keep going to the callback the call was announced on.
@@ -34,6 +41,8 @@ public struct AnswerPlan: Codable, Sendable, Hashable {
     public var mediaConfig: MediaConfig?
     public var callOptions: CallOptions?
     public var participantCapacity: Int?
+    /// A meeting invitation: what the bot finds in the meeting once it answers.
+    public var conference: ConferenceJoin?
 
     public init(
         ticket: OperationTicket, callbackUri: String?, acceptedModalities: [Modality], mediaConfig: MediaConfig?,

@@ -60,9 +60,15 @@ public struct Roster: Codable, Sendable, Hashable {
     /// The number of the last roster update (delta rosters carry it).
     public private(set) var sequenceNumber: Int64 = 0
     /// Whether updates are delta rosters (`isDeltaRosterEnabled`).
-    public let isDelta: Bool
+    public private(set) var isDelta: Bool
 
     public init(isDelta: Bool) {
+        self.isDelta = isDelta
+    }
+
+    /// The same members, announced as `isDelta` says (an answer's call options decide).
+    public init(rebuilding roster: Roster, isDelta: Bool) {
+        self = roster
         self.isDelta = isDelta
     }
 

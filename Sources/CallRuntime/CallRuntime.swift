@@ -79,7 +79,7 @@ public final class CallRuntime: Sendable {
     /// Places an outgoing call for `caller`; returns the call as the 201 response shows it.
     public func placeCall(_ request: Call, caller: CallerApp, profile: GraphWireProfile) async throws -> Call {
         // Calls in meetings, for a join to find the bots already there.
-        let inMeetings = request.meetingInfo == nil ? [] : machines.withLock { $0.values.filter { $0.kind == .meeting && !$0.isTerminated } }
+        let inMeetings = request.meetingInfo == nil ? [] : machines.withLock { $0.values.filter(\.isInMeeting) }
         let plan = try planner.plan(request, caller: caller, profile: profile, meetingCalls: inMeetings)
         let id = plan.call.id ?? ""
         let signalled = try await locks.withLock(id) { () async throws -> Bool in
@@ -100,6 +100,19 @@ public final class CallRuntime: Sendable {
             try await apply(machine, effects)
         }
         return id
+    }
+
+    /// `answer`: for a meeting's invitation, the bot enters the meeting as it is now.
+    public func answer(id: String, caller: CallerApp, _ request: AnswerRequest) async throws -> CallReply? {
+        try await perform(id: id, caller: caller) { actions, machine in
+            let command = try actions.answer(request, caller: caller)
+            guard case .answer(var plan) = command, machine.kind == .meeting,
+                  let threadId = machine.graphCall.chatInfo?.threadId,
+                  let meeting = self.world.current.meetings.first(where: { $0.threadId == threadId }) else { return command }
+            let others = self.machines.withLock { $0.values.filter { $0.isInMeeting && $0.id != id } }
+            plan.conference = self.planner.conference(meeting, meetingCalls: others, modalities: plan.acceptedModalities)
+            return .answer(plan)
+        }
     }
 
     /// The call `id` as `caller` may see it (another application's call does not exist for it).
@@ -157,7 +170,7 @@ public final class CallRuntime: Sendable {
     /// The live calls in the meeting of chat thread `threadId`.
     public func calls(inMeeting threadId: String) -> [String] {
         machines.withLock { machines in
-            machines.values.filter { $0.kind == .meeting && $0.graphCall.chatInfo?.threadId == threadId }.map(\.id).sorted()
+            machines.values.filter { $0.isInMeeting && $0.graphCall.chatInfo?.threadId == threadId }.map(\.id).sorted()
         }
     }
 

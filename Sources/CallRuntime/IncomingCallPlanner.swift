@@ -4,8 +4,9 @@ import World
 
 /// Someone in the world calls a bot: who calls, whom, and where the bot hears of it.
 public struct IncomingCallRequest: Sendable, Hashable {
-    /// The caller: a Teams user of the world (`user.id`) or any phone number (`phone.id`).
-    public var from: IdentitySet
+    /// The caller: a Teams user of the world (`user.id`) or any phone number (`phone.id`);
+    /// nil only for a meeting's invitation (the organizer invites).
+    public var from: IdentitySet?
     /// The bot: `application`, `applicationInstance`, or `phone` with an instance's number.
     public var to: IdentitySet
     /// Where the announcement goes; nil: the application's calling webhook.
@@ -14,8 +15,15 @@ public struct IncomingCallRequest: Sendable, Hashable {
     public var modalities: [Modality]?
     /// The API version the bot's notifications are written for.
     public var profile: GraphWireProfile
+    /// A meeting (its control-API id or chat thread) that invites the bot; `from` is who
+    /// invites (default: the organizer).
+    public var meeting: String?
 
-    public init(from: IdentitySet, to: IdentitySet, callbackUri: String?, modalities: [Modality]?, profile: GraphWireProfile) {
+    public init(
+        from: IdentitySet?, to: IdentitySet, callbackUri: String?, modalities: [Modality]?, profile: GraphWireProfile,
+        meeting: String? = nil
+    ) {
+        self.meeting = meeting
         self.from = from
         self.to = to
         self.callbackUri = callbackUri
@@ -50,7 +58,17 @@ struct IncomingCallPlanner {
         guard !modalities.isEmpty, !modalities.contains(where: { $0 == .unknown || $0 == .unknownFutureValue }) else {
             throw .invalidRequest("modalities must name at least one of audio, video, videoBasedScreenSharing, data.")
         }
-        let caller = try self.caller(request.from, modalities: modalities)
+        var meeting: WorldMeeting?
+        if let name = request.meeting {
+            guard let found = world.meetings.first(where: { $0.id == name || $0.threadId == name }) else {
+                throw .meetingNotFound("No meeting '\(name)' in the world (GET /_switchboard/meetings lists them).")
+            }
+            meeting = found
+        }
+        guard let from = request.from ?? meeting.map({ IdentitySet(user: Identity(id: $0.organizerId)) }) else {
+            throw .invalidRequest("'from' is required: the identitySet of who calls.")
+        }
+        let caller = try self.caller(from, modalities: modalities)
 
         var source = caller.participant.info ?? ParticipantInfo(identity: nil)
         if !application.permissions.contains(where: { held in Self.identityRevealingPermissions.contains { $0.lowercased() == held.lowercased() } }) {
@@ -73,10 +91,18 @@ struct IncomingCallPlanner {
         call.targets = [InvitationParticipantInfo(identity: target)]
         call.requestedModalities = modalities
         call.tenantId = application.tenantId
-        let bot = Participant(id: call.myParticipantId ?? "", info: ParticipantInfo(identity: botIdentity))
+        if let meeting {
+            // A group-call invitation carries the meeting's coordinates (Graph's answer page).
+            call.chatInfo = ChatInfo(threadId: meeting.threadId, messageId: "0")
+            var info = MeetingInfo(kind: .organizerMeetingInfo)
+            info.organizer = IdentitySet(user: Identity(id: meeting.organizerId, tenantId: meeting.tenantId))
+            call.meetingInfo = info
+        }
+        let bot = Participant(id: call.myParticipantId ?? "", info: ParticipantInfo(identity: botIdentity),
+                              mediaStreams: CallMachine.mediaStreams(for: modalities))
         return IncomingCallPlan(
             call: call, appId: application.id, tenantId: application.tenantId, profile: request.profile,
-            caller: caller, bot: bot
+            caller: caller, bot: bot, kind: meeting == nil ? .peerToPeer : .meeting
         )
     }
 

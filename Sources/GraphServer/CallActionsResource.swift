@@ -57,8 +57,7 @@ struct CallActionsResource: GraphResourceHandler {
         },
         "answer": { r, id in
             let body = try await r.body(AnswerRequest.self)
-            let caller = r.caller
-            let reply = try await r.perform(id) { planner, _ in try planner.answer(body, caller: caller) }
+            let reply = try await r.runtime.answer(id: id, caller: r.caller, body)
             // The 2019 beta answered with the operation (seed003); v1.0 and today's beta: 202.
             return r.profile == .beta ? try r.operation(reply, callId: id) : Response(status: .accepted)
         },

@@ -146,14 +146,16 @@ enum ControlOpenAPI {
                   "to": {"$ref": "#/components/schemas/IdentitySet"},
                   "callbackUri": {"type": "string", "description": "Where the notification goes; default: the application's calling webhook in the world."},
                   "modalities": {"type": "array", "items": {"type": "string", "enum": ["audio", "video", "videoBasedScreenSharing", "data"]}, "description": "What the caller offers; default [audio]."},
-                  "apiVersion": {"type": "string", "enum": ["v1.0", "beta"], "description": "The Graph version the bot's notifications are written for; default v1.0."}
+                  "apiVersion": {"type": "string", "enum": ["v1.0", "beta"], "description": "The Graph version the bot's notifications are written for; default v1.0."},
+                  "meeting": {"type": "string", "description": "A meeting (id or chat thread) inviting the bot: the call carries its chatInfo and meetingInfo, and the bot enters it when it answers. 'from' then defaults to the organizer."}
                 },
-                "required": ["from", "to"]
+                "required": ["to"]
               }}}
             },
             "responses": {
               "201": {"description": "The call the bot sees.", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}}}},
-              "400": {"$ref": "#/components/responses/Error"}
+              "400": {"$ref": "#/components/responses/Error"},
+              "404": {"$ref": "#/components/responses/Error"}
             }
           }
         },

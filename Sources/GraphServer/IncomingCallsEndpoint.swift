@@ -15,6 +15,8 @@ struct IncomingCallsEndpoint {
         var modalities: [Modality]?
         /// `v1.0` (the default) or `beta`: the version the bot's notifications are written for.
         var apiVersion: String?
+        /// A meeting (id or chat thread) that invites the bot; `from` defaults to its organizer.
+        var meeting: String?
     }
 
     struct Created: Encodable {
@@ -26,7 +28,7 @@ struct IncomingCallsEndpoint {
     func register(on router: Router<SwitchboardRequestContext>) {
         router.post("/_switchboard/incoming-calls") { request, context in
             let body = try await controlBody(IncomingCallBody.self, request, context, example: Self.example)
-            guard let from = body.from else { throw GraphError.badRequest("'from' is required: the identitySet of who calls.") }
+            guard body.from != nil || body.meeting != nil else { throw GraphError.badRequest("'from' is required: the identitySet of who calls.") }
             guard let to = body.to else { throw GraphError.badRequest("'to' is required: the identitySet of the bot called.") }
             let profile: GraphWireProfile
             switch body.apiVersion ?? "v1.0" {
@@ -35,7 +37,8 @@ struct IncomingCallsEndpoint {
             default: throw GraphError.badRequest("'apiVersion' must be v1.0 or beta.")
             }
             let id = try await services.runtime.receiveIncoming(IncomingCallRequest(
-                from: from, to: to, callbackUri: body.callbackUri, modalities: body.modalities, profile: profile
+                from: body.from, to: to, callbackUri: body.callbackUri, modalities: body.modalities, profile: profile,
+                meeting: body.meeting
             ))
             return jsonResponse(.created, try GraphJSON.encoder(.v1).encode(Created(id: id)))
         }

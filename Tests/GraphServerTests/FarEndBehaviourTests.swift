@@ -199,6 +199,43 @@ import World
         return id
     }
 
+    /// The Create call page's "scheduled meeting calls the bot's instance, the bot invites a
+    /// number": the invitation carries the meeting; once answered the bot is in it.
+    @Test func aMeetingInvitesTheBotsInstanceWhichInvitesANumber() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let placed = try await client.send(.post, "/_switchboard/incoming-calls", body: #"{"meeting": "seed-meeting", "to": {"applicationInstance": {"id": "\#(Phone.instance)"}}, "callbackUri": "https://bot.contoso.com/api/calls"}"#)
+                #expect(placed.status == .created, "\(String(buffer: placed.body))")
+                let id = try #require(try placed.json["id"]?.stringValue)
+                await harness.webhooks.waitForAccepted(1)
+                let invitation = try #require(harness.webhooks.accepted[0].call)
+                #expect(invitation.state == .incoming)
+                #expect(invitation.chatInfo?.threadId == "19:meeting_Win6Ydo4wsMijFjZS00ZGVjLTk5MGUtOTRjNWY2NmNkYTFm@thread.v2")
+                #expect(invitation.meetingInfo?.organizer?.user?.id == "5810cede-f3cc-42eb-b2c1-e9bd5d53ec96")
+                #expect(invitation.source?.identity?.user?.displayName == "Bob")
+
+                #expect(try await client.send(.post, "/v1.0/communications/calls/\(id)/answer", token: token, body: IncomingCallTests.answerBody).status == .accepted)
+                await harness.webhooks.waitForAccepted(4)
+                #expect(try harness.webhooks.accepted[3].notifications.value.first?.resourceUrl == "/communications/calls/\(id)/participants")
+                let roster = try await client.send(.get, "/v1.0/communications/calls/\(id)/participants", token: token).json["value"]
+                #expect(roster?.arrayCount == 2)
+                let meetings = try await client.send(.get, "/_switchboard/meetings").json["value"]?[index: 0]?["calls"]
+                #expect(meetings == .array([.string(id)]))
+
+                #expect(try await client.send(.post, "/v1.0/communications/calls/\(id)/participants/invite", token: token, body: Phone.invite(Phone.identity(phone: "+12065550101"))).status == .ok)
+                await harness.webhooks.waitForAccepted(6)
+                #expect(try await client.send(.get, "/v1.0/communications/calls/\(id)/participants", token: token).json["value"]?.arrayCount == 3)
+
+                // A bot that joins the meeting now finds this one there, with the number.
+                let joined = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
+                _ = joined
+                let seen = try await client.send(.get, "/v1.0/communications/calls/\(joined)/participants", token: token).json["value"]
+                #expect(seen?.arrayCount == 4)
+            }
+        }
+    }
+
     @Test(arguments: toTheBot)
     func anIncomingPSTNCallInvitesAnotherNumber(_ to: String) async throws {
         try await TestHarness.run { harness in
