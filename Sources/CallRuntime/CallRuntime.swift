@@ -115,9 +115,11 @@ public final class CallRuntime: Sendable {
         }
     }
 
-    /// The call `id` as `caller` may see it (another application's call does not exist for it).
+    /// The call `id` as `caller` may see it: another application's call, or its own call in
+    /// another tenant, does not exist for it (404, exactly as for an unknown id).
     public func call(id: String, caller: CallerApp) throws(CallRuntimeError) -> CallMachine {
-        guard let machine = machines.withLock({ $0[id] }), machine.appId.lowercased() == caller.appId.lowercased() else {
+        guard let machine = machines.withLock({ $0[id] }), machine.appId.lowercased() == caller.appId.lowercased(),
+              machine.tenantId.lowercased() == caller.tenantId.lowercased() else {
             throw .callNotFound(id)
         }
         return machine

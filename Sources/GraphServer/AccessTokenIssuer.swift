@@ -41,6 +41,10 @@ public struct AccessTokenIssuer: Sendable {
         guard let tenantId else {
             return .failure(.init(error: "invalid_request", code: "AADSTS90002", description: "Tenant '\(tenantPath)' not found."))
         }
+        guard app.isConsented(in: tenantId) else {
+            // The identity platform's answer when an admin of that tenant never consented.
+            return .failure(.init(error: "invalid_client", code: "AADSTS7000229", description: "The client application \(app.id) is missing service principal in the tenant \(tenantId)."))
+        }
         let seconds = now.millisecondsSinceEpoch / 1000
         let claims = AccessTokenClaims(
             aud: AudienceClaim(value: [Self.audience]),
@@ -67,11 +71,20 @@ public struct AccessTokenIssuer: Sendable {
         } catch {
             return .failure(.invalidToken("The token is not one Switchboard issued, or is malformed."))
         }
-        guard claims.exp.value.timeIntervalSince1970 > Double(now.millisecondsSinceEpoch) / 1000 else {
+        guard claims.exp.value.timeIntervalSince1970 > nowSeconds else {
             return .failure(.invalidToken("Lifetime validation failed, the token is expired."))
         }
-        guard claims.aud.value.contains(Self.audience), let app = world.application(id: claims.appid) else {
+        guard claims.nbf.value.timeIntervalSince1970 <= nowSeconds else {
+            return .failure(.invalidToken("Lifetime validation failed, the token is not yet valid (nbf)."))
+        }
+        guard claims.aud.value.contains(Self.audience) else {
             return .failure(.invalidToken("Invalid audience."))
+        }
+        guard let tenant = world.tenant(id: claims.tid), claims.iss.value == Self.issuer(tenantId: tenant.id) else {
+            return .failure(.invalidToken("Invalid issuer or tenant."))
+        }
+        guard let app = world.application(id: claims.appid), app.isConsented(in: tenant.id) else {
+            return .failure(.invalidToken("The application is not known in the tenant."))
         }
         let caller = CallerApp(appId: app.id, tenantId: claims.tid, displayName: app.displayName, permissions: claims.roles)
         verified.store(token, caller: caller, expiry: claims.exp.value.timeIntervalSince1970)

@@ -35,6 +35,10 @@ struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[HTTPField.Name("request-id")!] = requestId
         if let clientRequestId { headers[HTTPField.Name("client-request-id")!] = clientRequestId }
+        if error.status == .unauthorized {
+            // As Graph answers a missing or bad token (RFC 6750 §3).
+            headers[.wwwAuthenticate] = #"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000""#
+        }
         let data = (try? GraphJSON.encoder(.v1).encode(body)) ?? Data()
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

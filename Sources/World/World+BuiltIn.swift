@@ -64,7 +64,7 @@ extension WorldFile {
     # Calling bots: client credentials (POST /{tenant}/oauth2/v2.0/token), granted application
     # permissions (Calls.Initiate.All, Calls.InitiateGroupCall.All, Calls.JoinGroupCall.All,
     # Calls.JoinGroupCallAsGuest.All, Calls.AccessMedia.All), the tenants besides its own that
-    # consented to it, and callingWebhook: where its incoming calls are announced (Teams'
+    # consented to it (tokens are issued only for those), and callingWebhook: where its incoming calls are announced (Teams'
     # "Webhook (for calling)"; POST /_switchboard/incoming-calls may give another).
     applications:
       - id: 2891555a-92ff-42e6-80fa-6e1300c6b5c6
@@ -72,22 +72,26 @@ extension WorldFile {
         tenant: 72f988bf-86f1-41af-91ab-2d7cd011db47
         secret: switchboard-dev-secret
         permissions: [Calls.Initiate.All, Calls.InitiateGroupCall.All, Calls.JoinGroupCall.All, Calls.JoinGroupCallAsGuest.All, Calls.AccessMedia.All]
+        consentedTenants: [aa67bd4c-8475-432d-bd41-39f255720e0a, 86dc81db-c112-4228-9222-63f3esaa1edb, 49BFC225-8482-4AB8-94E7-76B48FDB9849]
         # callingWebhook: https://bot.example.com/api/calls
       - id: dd3885da-f9ab-486b-bfae-85de3d445555
         name: TestBot
         tenant: 72f988bf-86f1-41af-91ab-2d7cd011db47
         secret: switchboard-dev-secret
         permissions: [Calls.Initiate.All, Calls.InitiateGroupCall.All, Calls.JoinGroupCall.All, Calls.JoinGroupCallAsGuest.All, Calls.AccessMedia.All]
+        consentedTenants: [aa67bd4c-8475-432d-bd41-39f255720e0a, 86dc81db-c112-4228-9222-63f3esaa1edb, 49BFC225-8482-4AB8-94E7-76B48FDB9849]
       - id: 8A34A46B-3D17-4ADC-8DCE-DC4E7D572698
         name: Test BOT
         tenant: 72f988bf-86f1-41af-91ab-2d7cd011db47
         secret: switchboard-dev-secret
         permissions: [Calls.Initiate.All, Calls.InitiateGroupCall.All, Calls.JoinGroupCall.All, Calls.JoinGroupCallAsGuest.All, Calls.AccessMedia.All]
+        consentedTenants: [aa67bd4c-8475-432d-bd41-39f255720e0a, 86dc81db-c112-4228-9222-63f3esaa1edb, 49BFC225-8482-4AB8-94E7-76B48FDB9849]
       - id: 1234A46B-3D17-4ADC-8DCE-DC4E7D556789
         name: Test Bot
         tenant: 72f988bf-86f1-41af-91ab-2d7cd011db47
         secret: switchboard-dev-secret
         permissions: [Calls.Initiate.All, Calls.InitiateGroupCall.All, Calls.JoinGroupCall.All, Calls.JoinGroupCallAsGuest.All, Calls.AccessMedia.All]
+        consentedTenants: [aa67bd4c-8475-432d-bd41-39f255720e0a, 86dc81db-c112-4228-9222-63f3esaa1edb, 49BFC225-8482-4AB8-94E7-76B48FDB9849]
 
     # Application instances (resource accounts) of a bot, with the phone number that reaches
     # them: PSTN calls come from and to these.

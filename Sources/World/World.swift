@@ -166,6 +166,13 @@ public struct WorldApplication: Sendable, Hashable {
     }
 }
 
+extension WorldApplication {
+    /// Whether the application may act in `tenantId`: its own tenant, or one that consented.
+    public func isConsented(in tenantId: String) -> Bool {
+        tenantId.lowercased() == self.tenantId.lowercased() || consentedTenants.contains { $0.lowercased() == tenantId.lowercased() }
+    }
+}
+
 /// A Teams user.
 public struct WorldUser: Sendable, Hashable {
     public var id: String
