@@ -151,6 +151,11 @@ public actor WebhookDispatcher: Service, OutboxListener {
         wakeup.signal()
     }
 
+    /// The header naming a notification, the same on every try.
+    public static let deliveryIdHeader = "Switchboard-Delivery-Id"
+    /// The header counting tries of a notification, from 1.
+    public static let deliveryAttemptHeader = "Switchboard-Delivery-Attempt"
+
     /// One attempt at the oldest undelivered notification of a call.
     private func attempt(_ delivery: Delivery) async {
         let attempt = delivery.attempts + 1
@@ -167,6 +172,10 @@ public actor WebhookDispatcher: Service, OutboxListener {
                     ("Accept", "application/json"),
                     ("Authorization", "Bearer \(token)"),
                     ("User-Agent", "Switchboard (Microsoft-Skype/3.0,(Calling/1.0) compatible)"),
+                    // The same on every try of this notification, across restarts: a bot
+                    // drops repeats by it (delivery is at least once).
+                    (Self.deliveryIdHeader, String(delivery.sequence)),
+                    (Self.deliveryAttemptHeader, String(attempt)),
                 ],
                 body: delivery.body,
                 timeout: configuration.requestTimeout

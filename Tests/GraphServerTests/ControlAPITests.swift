@@ -82,6 +82,12 @@ import World
                 #expect(first?[index: 0]?["status"] == .number(503))
                 #expect(first?[index: 0]?["error"] == .string("HTTP 503"))
                 #expect(first?[index: 1]?["status"] == .number(202))
+                // Each try names the notification and counts: the bot can drop repeats.
+                guard case .number(let number)? = journal?[index: 0]?["sequence"] else { Issue.record("no sequence"); return }
+                let sequence = String(Int(number))
+                #expect(harness.webhooks.accepted[0].headers["Switchboard-Delivery-Id"] == sequence)
+                #expect(harness.webhooks.accepted[0].headers["Switchboard-Delivery-Attempt"] == "2")
+                #expect(harness.webhooks.accepted[1].headers["Switchboard-Delivery-Attempt"] == "1")
                 #expect(journal?[index: 0]?["state"] == .string("delivered"))
                 #expect(journal?[index: 0]?["url"] == .string("https://bot.contoso.com/callback"))
                 try await client.send(.get, "/_switchboard/calls/never-was/notifications").expectGraphError(.notFound)
