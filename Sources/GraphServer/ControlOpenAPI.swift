@@ -19,6 +19,7 @@ enum ControlOpenAPI {
         "version": "0.1.0",
         "description": "Switchboard's own endpoints beside the Graph calls API: health, the virtual clock, the far end of calls and recordings. Errors are Graph-shaped: {\"error\": {\"code\", \"message\", \"innerError\"}}."
       },
+      "security": [{}, {"controlToken": []}],
       "paths": {
         "/_switchboard/health": {
           "get": {
@@ -234,7 +235,8 @@ enum ControlOpenAPI {
       },
       "components": {
         "securitySchemes": {
-          "recordingAccessToken": {"type": "http", "scheme": "bearer", "description": "The operation's recordingAccessToken."}
+          "recordingAccessToken": {"type": "http", "scheme": "bearer", "description": "The operation's recordingAccessToken."},
+          "controlToken": {"type": "http", "scheme": "bearer", "description": "The server's --control-token, when it was started with one (health stays open)."}
         },
         "schemas": {
           "IdentitySet": {

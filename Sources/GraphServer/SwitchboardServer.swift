@@ -18,6 +18,8 @@ public struct SwitchboardServices: Sendable {
     public var publicBaseURL: String?
     /// The clock as the control API shows and moves it.
     public var clockControl: ClockControl?
+    /// When set, the control API needs it as a bearer token (`--control-token`).
+    public var controlToken: String?
 
     public init(runtime: CallRuntime, signer: CallbackTokenSigner, clock: any WallClock, publicBaseURL: String? = nil) {
         self.runtime = runtime
@@ -34,6 +36,7 @@ public enum SwitchboardServer {
         let router = Router(context: SwitchboardRequestContext.self)
         let tokens = AccessTokenIssuer(signer: services.signer, world: services.world)
         router.add(middleware: GraphErrorMiddleware(clock: services.clock))
+        if let token = services.controlToken { router.add(middleware: ControlTokenMiddleware(token: token)) }
         // Graph's own paths are parsed by hand (case-insensitive segments, qualified action
         // names, three collection prefixes), ahead of the router.
         router.add(middleware: GraphCallsHandler(services: services, tokens: tokens))

@@ -27,6 +27,7 @@ public struct SwitchboardStack: Sendable {
         webhookConfiguration: WebhookDispatcher.Configuration = .init(), publicBaseURL: String? = nil,
         fetchMedia: @escaping @Sendable (String) async -> [UInt8]? = { _ in nil },
         timerMode: TimerService.Mode = .automatic,
+        controlToken: String? = nil,
         logger: Logger = Logger(label: "switchboard")
     ) async throws -> SwitchboardStack {
         let pem = try await store.initializeSetting(signingKeySetting, value: CallbackTokenSigner.generateKeyPEM())
@@ -41,6 +42,7 @@ public struct SwitchboardStack: Sendable {
         try await runtime.restore()
         var services = SwitchboardServices(runtime: runtime, signer: signer, clock: clock, publicBaseURL: publicBaseURL)
         services.clockControl = ClockControl(clock: clock, runtime: runtime)
+        services.controlToken = controlToken
         return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, signer: signer, services: services)
     }
 

@@ -24,12 +24,14 @@ public struct TestHarness: Sendable {
         webhooks: RecordingWebhookTransport = RecordingWebhookTransport(),
         world: World = .builtIn(),
         timerMode: TimerService.Mode = .automatic,
+        controlToken: String? = nil,
         _ body: @Sendable (TestHarness) async throws -> T
     ) async throws -> T {
         var configuration = WebhookDispatcher.Configuration()
         configuration.maxConcurrentDeliveries = 8
         let stack = try await SwitchboardStack.make(
-            store: store, transport: webhooks, clock: clock, world: world, webhookConfiguration: configuration, timerMode: timerMode
+            store: store, transport: webhooks, clock: clock, world: world, webhookConfiguration: configuration, timerMode: timerMode,
+            controlToken: controlToken
         )
         let harness = TestHarness(clock: clock, webhooks: webhooks, stack: stack)
         let result: Result<T, any Error>

@@ -37,6 +37,9 @@ struct Serve: AsyncParsableCommand {
         case real, manual
     }
 
+    @Option(help: "Require this bearer token on the control API (/_switchboard/); set it whenever others can reach the server.")
+    var controlToken: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -65,8 +68,12 @@ struct Serve: AsyncParsableCommand {
             publicBaseURL: publicBaseURL,
             fetchMedia: { [fetcher = MediaFetcher(client: webhookClient)] in await fetcher.fetch($0) },
             timerMode: self.clock == .manual ? .driven : .automatic,
+            controlToken: controlToken,
             logger: logger
         )
+        if controlToken == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {
+            logger.warning("Listening on \(host) with the control API open: anyone who reaches this address can place calls, move the clock and reset. Start with --control-token SECRET.")
+        }
         let storeDescription = store.description
         let worldDescription = self.world ?? "built-in (switchboard world print)"
         let clockDescription = self.clock == .manual ? "manual (POST /_switchboard/clock/advance moves it)" : "real"
