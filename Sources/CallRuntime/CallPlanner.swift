@@ -34,8 +34,11 @@ struct CallPlanner {
         if request.mediaConfig?.kind == .appHostedMediaConfig, !caller.holds(any: ["Calls.AccessMedia.All"]) {
             throw Self.insufficientPermissions
         }
-        for (index, target) in targets.enumerated() where target.identity == nil {
-            throw .invalidRequest("targets[\(index)] needs an identity.")
+        for (index, target) in targets.enumerated() where !Self.namesSomeone(target.identity) {
+            throw .invalidRequest("targets[\(index)] needs an identity naming someone (user, phone, guest, application, … with an id).")
+        }
+        if request.mediaConfig == nil, !(request.requestedModalities ?? [.audio]).isEmpty {
+            throw .invalidRequest("mediaConfig is required (serviceHostedMediaConfig or appHostedMediaConfig) unless requestedModalities is empty.")
         }
         if targets.contains(where: { Self.isBot($0.identity) }) {
             // Bot-to-bot calls are not supported; Graph refuses them with 7505.
@@ -160,6 +163,14 @@ struct CallPlanner {
         return join
     }
 
+    /// Whether the set names anyone: some identity in it with a non-empty id.
+    static func namesSomeone(_ identity: IdentitySet?) -> Bool {
+        guard let identity else { return false }
+        return [identity.user, identity.phone, identity.guest, identity.application, identity.applicationInstance,
+                identity.device, identity.encrypted, identity.onPremises, identity.azureCommunicationServicesUser, identity.assertedIdentity]
+            .contains { !($0?.id ?? "").isEmpty }
+    }
+
     /// A target that is an application (another bot) rather than a person or a number.
     static func isBot(_ identity: IdentitySet?) -> Bool {
         guard let identity else { return false }
@@ -224,6 +235,9 @@ struct CallPlanner {
 /// clear text.
 public enum CallbackURIPolicy {
     static func check(_ uri: String) throws(CallRuntimeError) {
+        guard !uri.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" }) else {
+            throw .invalidRequest("callbackUri must not contain spaces, control characters or backslashes.")
+        }
         let lower = uri.lowercased()
         let scheme: String
         if lower.hasPrefix("https://") { scheme = "https" } else if lower.hasPrefix("http://") { scheme = "http" } else {
@@ -236,10 +250,20 @@ public enum CallbackURIPolicy {
         if scheme == "http" && !isLoopback(host) {
             throw .invalidRequest("callbackUri must use https (plain http is allowed only to loopback addresses).")
         }
+        if scheme == "https", let address = IPAddress(host), !address.isPublic {
+            throw .invalidRequest("callbackUri's host \(host) is not a public address (private, link-local, loopback, metadata and IPv4-mapped addresses are refused for https; plain http reaches loopback).")
+        }
+        if IPAddress(host) == nil, host.allSatisfy({ $0.isNumber || $0 == "." || $0 == "x" }) {
+            // 2130706433, 0x7f.1, 127.1: other spellings of addresses, refused rather than guessed.
+            throw .invalidRequest("callbackUri's host \(host) is not a valid host name or dotted IPv4 address.")
+        }
     }
 
+    /// Loopback: `localhost`, `::1`, or a dotted IPv4 address in 127.0.0.0/8 (a host name that
+    /// merely starts with `127.` is not).
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" { return true }
+        return IPAddress(host)?.isLoopback ?? false
     }
 
     /// Whether `uri` is an http(s) URL on this machine's loopback.

@@ -43,6 +43,23 @@ public struct GraphObjectReader {
         (try? container.decodeIfPresent(String.self, forKey: GraphKey(odataTypeKey))) ?? nil
     }
 
+    /// The `@odata.type` given, checked: a string naming a type of Graph's namespace
+    /// (`#microsoft.graph.call`); anything else is a bad request.
+    public func typeAnnotation() throws -> String? {
+        let key = GraphKey(odataTypeKey)
+        guard container.contains(key) else { return nil }
+        guard let value = try? container.decode(String.self, forKey: key) else {
+            throw invalidValue(self, odataTypeKey, "@odata.type must be a string such as \"#microsoft.graph.call\".")
+        }
+        let name = value.hasPrefix("#") ? value.dropFirst() : Substring(value)
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].lowercased() == "microsoft", parts[1].lowercased() == "graph",
+              let type = parts.last, !type.isEmpty, type.allSatisfy({ $0.isLetter || $0.isNumber }) else {
+            throw invalidValue(self, odataTypeKey, "'\(value)' is not a type of Graph's namespace (such as \"#microsoft.graph.call\").")
+        }
+        return value
+    }
+
     /// Whether the object has `key` at all (null included).
     public func has(_ key: String) -> Bool { container.contains(GraphKey(key)) }
 
@@ -113,13 +130,26 @@ public protocol GraphObject: Codable, Sendable, Hashable {
     init(reading reader: inout GraphObjectReader) throws
     /// Writes the typed properties.
     func write(to writer: inout GraphObjectWriter) throws
+    /// Whether `@odata.type` naming `typeName` may stand for this value (see the default).
+    func accepts(typeName: String) -> Bool
 }
 
 extension GraphObject {
     public init(from decoder: any Decoder) throws {
         var reader = try GraphObjectReader(decoder)
+        let given = try reader.typeAnnotation()
         try self.init(reading: &reader)
+        if let given, !accepts(typeName: given.graphTypeName) {
+            throw invalidValue(reader, odataTypeKey, "'\(given)' is not a type this property takes\(odataTypeName.map { " (expected \($0))" } ?? "").")
+        }
         additionalData = try reader.remaining()
+    }
+
+    /// Whether an object annotated with `typeName` (no namespace) can be this value: by
+    /// default its own type (as read: polymorphic values take their kind from it).
+    public func accepts(typeName: String) -> Bool {
+        guard let own = odataTypeName else { return true }
+        return own.graphTypeName.lowercased() == typeName.lowercased()
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -33,6 +33,11 @@ public struct IdentitySet: GraphObject {
             || guest != nil || onPremises != nil || phone != nil
     }
 
+    /// Read as either name: a set is written as whichever its contents call for.
+    public func accepts(typeName: String) -> Bool {
+        ["identityset", "communicationsidentityset"].contains(typeName.lowercased())
+    }
+
     public var odataTypeName: String? {
         isCommunications ? "#microsoft.graph.communicationsIdentitySet" : "#microsoft.graph.identitySet"
     }

@@ -54,6 +54,11 @@ public struct InvitationParticipantInfo: GraphObject {
 
     public var odataTypeName: String? { "#microsoft.graph.invitationParticipantInfo" }
 
+    /// seed003 types a call's target as participantInfo: read as the invitation it is.
+    public func accepts(typeName: String) -> Bool {
+        ["invitationparticipantinfo", "participantinfo"].contains(typeName.lowercased())
+    }
+
     public init(reading r: inout GraphObjectReader) throws {
         identity = try r.read("identity")
         hidden = try r.read("hidden")
