@@ -26,6 +26,7 @@ struct CallsResource: GraphResourceHandler {
 
         case .callsAction:
             try r.allow(.post)
+            try ActionPermissions.check("logTeleconferenceDeviceQuality", r.caller)
             let body = try await r.body(LogTeleconferenceDeviceQualityRequest.self)
             guard let quality = body.quality else {
                 throw GraphError.badRequest("logTeleconferenceDeviceQuality needs 'quality'.")

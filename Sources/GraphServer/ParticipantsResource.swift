@@ -18,6 +18,8 @@ struct ParticipantsResource: GraphResourceHandler {
                 _ = try r.call(id)
                 throw GraphError(.notImplemented, code: "notSupported", message: "The '\(action)' action is not supported by Switchboard yet.")
             }
+            _ = try r.call(id)
+            try ActionPermissions.check("invite", r.caller)
             let body = try await r.body(InviteParticipantsRequest.self)
             let reply = try await r.perform(id) { planner, machine in
                 try planner.invite(body, machine: machine, calls: { try? r.call($0) })

@@ -124,3 +124,51 @@ import World
         }
     }
 }
+
+/// Application permissions, as the reference's permission map says.
+@Suite(.timeLimit(.minutes(1))) struct PermissionTests {
+    static let limitedApp = "dd3885da-f9ab-486b-bfae-85de3d445555"
+
+    func world(granting permissions: [String]) throws -> World {
+        var world = World.builtIn()
+        let index = try #require(world.applications.firstIndex { $0.id == Self.limitedApp })
+        world.applications[index].permissions = permissions
+        return world
+    }
+
+    @Test func aBotThatMayOnlyInitiateCallsPlacesThemButNoMore() async throws {
+        try await TestHarness.run(world: try world(granting: ["Calls.Initiate.All"])) { harness in
+            let token = try await harness.token(appId: Self.limitedApp)
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
+                harness.clock.advance(by: .seconds(1))
+                await harness.webhooks.waitForAccepted(2)
+                let call = "/v1.0/communications/calls/\(id)"
+                // What the call itself allows.
+                #expect(try await client.send(.post, "\(call)/keepAlive", token: token, body: "{}").status == .ok)
+                #expect(try await client.send(.post, "\(call)/playPrompt", token: token,
+                                              body: ##"{"prompts": [{"@odata.type": "#microsoft.graph.mediaPrompt", "mediaInfo": {"uri": "https://cdn.contoso.com/a.wav"}}]}"##).status == .ok)
+                // Media operations need Calls.AccessMedia.All; invitations Calls.InitiateGroupCall.All.
+                for action in ["recordResponse", "subscribeToTone", "sendDtmfTones", "changeScreenSharingRole"] {
+                    #expect(try await client.send(.post, "\(call)/\(action)", token: token, body: "{}").expectGraphError(.forbidden) == "7504", "\(action)")
+                }
+                #expect(try await client.send(.post, "\(call)/participants/invite", token: token, body: PhoneScenarioTests.invite(PhoneScenarioTests.identity(user: "98da8a1a-1b87-452c-a713-65d3f10b5555"))).expectGraphError(.forbidden) == "7504")
+                // Group calls and meetings are beyond it too.
+                try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).expectGraphError(.forbidden)
+            }
+        }
+    }
+
+    @Test func aBotThatMayOnlyJoinMeetingsCannotTransfer() async throws {
+        try await TestHarness.run(world: try world(granting: ["Calls.JoinGroupCall.All"])) { harness in
+            let token = try await harness.token(appId: Self.limitedApp)
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).expectGraphError(.forbidden)
+                let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
+                let transfer = ##"{"transferTarget": {"@odata.type": "#microsoft.graph.invitationParticipantInfo", "identity": {"user": {"id": "98da8a1a-1b87-452c-a713-65d3f10b5555"}}}}"##
+                #expect(try await client.send(.post, "/v1.0/communications/calls/\(id)/transfer", token: token, body: transfer).expectGraphError(.forbidden) == "7504")
+                #expect(try await client.send(.post, "/v1.0/communications/calls/\(id)/updateRecordingStatus", token: token, body: #"{"status": "recording"}"#).status == .ok)
+            }
+        }
+    }
+}
