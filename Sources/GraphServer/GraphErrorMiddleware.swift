@@ -14,6 +14,11 @@ struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         let requestId = UUID().uuidString.lowercased()
         let clientRequestId = request.headers[HTTPField.Name("client-request-id")!]
         do {
+            // A declared length over the limit is refused at once, before any of it is read.
+            if let declared = request.headers[.contentLength].flatMap({ Int($0) }),
+               declared > (request.uri.path == "/_switchboard/snapshot" ? SnapshotEndpoint.sizeLimit : context.maxUploadSize) {
+                throw GraphError(.contentTooLarge, code: "RequestEntityTooLarge", message: "The request body (\(declared) bytes) is larger than allowed.")
+            }
             var response = try await next(request, context)
             response.headers[HTTPField.Name("request-id")!] = requestId
             if let clientRequestId { response.headers[HTTPField.Name("client-request-id")!] = clientRequestId }
@@ -23,15 +28,16 @@ struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if graphError.status == .internalServerError {
                 context.logger.error("Request failed", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
             }
-            return Self.response(graphError, requestId: requestId, clientRequestId: clientRequestId, now: clock.now())
+            var response = Self.response(graphError, requestId: requestId, clientRequestId: clientRequestId, now: clock.now())
+            if graphError.status == .contentTooLarge {
+                // The rest of the body is not read: the connection ends with this answer.
+                response.headers[.connection] = "close"
+            }
+            return response
         }
     }
 
     static func response(_ error: GraphError, requestId: String, clientRequestId: String?, now: Timestamp) -> Response {
-        let body = GraphErrorBody(
-            code: error.code, message: error.message,
-            innerError: .init(date: String(now.iso8601.dropLast()), requestId: requestId, clientRequestId: clientRequestId)
-        )
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[HTTPField.Name("request-id")!] = requestId
         if let clientRequestId { headers[HTTPField.Name("client-request-id")!] = clientRequestId }
@@ -39,7 +45,16 @@ struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             // As Graph answers a missing or bad token (RFC 6750 §3).
             headers[.wwwAuthenticate] = #"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000""#
         }
-        let data = (try? GraphJSON.encoder(.v1).encode(body)) ?? Data()
+        let data = Data(body(error, requestId: requestId, clientRequestId: clientRequestId, now: now))
         return Response(status: error.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Graph's error body for `error`, encoded.
+    static func body(_ error: GraphError, requestId: String, clientRequestId: String?, now: Timestamp) -> [UInt8] {
+        let body = GraphErrorBody(
+            code: error.code, message: error.message,
+            innerError: .init(date: String(now.iso8601.dropLast()), requestId: requestId, clientRequestId: clientRequestId)
+        )
+        return Array((try? GraphJSON.encoder(.v1).encode(body)) ?? Data())
     }
 }

@@ -2,7 +2,9 @@ import CallRuntime
 import CallStore
 import GraphModel
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Webhooks
 import World
@@ -48,6 +50,16 @@ public struct SwitchboardStack: Sendable {
 
     /// The long-running pieces besides the HTTP server: webhook delivery and timers.
     public var backgroundServices: [any Service] { [dispatcher, runtime.timers] }
+
+    /// How long a connection may sit idle (no request, or a body that stops coming) before
+    /// the server closes it.
+    public static let idleTimeout: TimeAmount = .seconds(30)
+
+    /// The HTTP/1.1 server to run the router on: malformed requests get Graph error bodies,
+    /// and idle or stalled connections are closed after ``idleTimeout``.
+    public func httpServer() -> HTTPServerBuilder {
+        .http1(configuration: .init(additionalChannelHandlers: [GraphHTTPErrorHandler(clock: services.clock)], idleTimeout: Self.idleTimeout))
+    }
 
     /// The router serving Graph, tokens and discovery.
     public func router() -> Router<SwitchboardRequestContext> {

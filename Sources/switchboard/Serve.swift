@@ -79,6 +79,7 @@ struct Serve: AsyncParsableCommand {
         let clockDescription = self.clock == .manual ? "manual (POST /_switchboard/clock/advance moves it)" : "real"
         var app = Application(
             router: stack.router(),
+            server: stack.httpServer(),
             configuration: .init(address: .hostname(host, port: port), serverName: "Switchboard"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -355,6 +355,53 @@ def test_the_control_api_document_is_valid_openapi():
     validate(document)
 
 
+def raw_http(request):
+    """Sends bytes as they are, returns (status, content type, parsed body)."""
+    import json
+    import socket
+    from urllib.parse import urlparse
+    address = urlparse(BASE)
+    with socket.create_connection((address.hostname, address.port), timeout=5) as connection:
+        try:
+            connection.sendall(request)
+        except OSError:
+            pass  # the server may answer and close before reading it all (431)
+        data = b""
+        while True:
+            try:
+                chunk = connection.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            data += chunk
+            head, _, rest = data.partition(b"\r\n\r\n")
+            length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")), None)
+            if length is not None and len(rest) >= length:
+                break  # a whole answer (the server may keep the connection for the declared body)
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    content_type = next((line.split(b":", 1)[1].strip() for line in lines if line.lower().startswith(b"content-type:")), b"")
+    return status, content_type, json.loads(body)
+
+
+@pytest.mark.parametrize("request_bytes,status", [
+    (b"GET /v1.0/communications/calls/a\x00b HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    (b"GET /_switchboard/health HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n", 400),
+    (b"POST /v1.0/communications/calls HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400),
+    (b"POST /_switchboard/incoming-calls HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n", 413),
+    (b"GET /_switchboard/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200000 + b"\r\n\r\n", 431),
+    (b"FROB /v1.0/communications/calls HTTP/1.1\r\nHost: x\r\n\r\n", 405),
+    (b"POST /_switchboard/incoming-calls HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", 400),
+])
+def test_malformed_http_gets_a_graph_error(request_bytes, status):
+    got, content_type, body = raw_http(request_bytes)
+    assert got == status
+    assert content_type == b"application/json"
+    assert body["error"]["code"] and body["error"]["message"]
+
+
 def test_every_control_call_over_a_real_socket(callback):
     """The control API as a bot's test suite uses it, over HTTP (run last: it resets)."""
     control = f"{BASE}/_switchboard"
