@@ -1,3 +1,4 @@
+import Foundation
 import CallStore
 import Logging
 import SQLiteNIO
@@ -19,6 +20,11 @@ public actor SQLiteCallStore: CallStore {
     /// and brings its schema up to date.
     public static func open(path: String?, logger: Logger = Logger(label: "switchboard.sqlite")) async throws -> SQLiteCallStore {
         let connection = try await SQLiteConnection.open(storage: path.map { .file(path: $0) } ?? .memory, logger: logger)
+        if let path {
+            // The file holds signing keys and every call: readable by its owner only (SQLite
+            // gives the -wal and -shm files the same permissions).
+            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        }
         do {
             _ = try await connection.query("PRAGMA journal_mode=WAL")
             _ = try await connection.query("PRAGMA synchronous=NORMAL")

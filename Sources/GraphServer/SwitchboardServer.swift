@@ -11,7 +11,10 @@ public struct SwitchboardServices: Sendable {
     public var runtime: CallRuntime
     /// The world now (the control API changes meetings' attendees).
     public var world: World { runtime.world.current }
+    /// Signs the notifications' callback tokens (published in the JWKS).
     public var signer: CallbackTokenSigner
+    /// Signs access tokens: a key of its own, never the callbacks' one.
+    public var accessTokenSigner: CallbackTokenSigner
     public var clock: any WallClock
     /// The base URL clients reach this server at, for `Location` headers and
     /// `@odata.context`; `nil`: taken from each request's `Host`.
@@ -21,7 +24,11 @@ public struct SwitchboardServices: Sendable {
     /// When set, the control API needs it as a bearer token (`--control-token`).
     public var controlToken: String?
 
-    public init(runtime: CallRuntime, signer: CallbackTokenSigner, clock: any WallClock, publicBaseURL: String? = nil) {
+    public init(
+        runtime: CallRuntime, signer: CallbackTokenSigner, accessTokenSigner: CallbackTokenSigner, clock: any WallClock,
+        publicBaseURL: String? = nil
+    ) {
+        self.accessTokenSigner = accessTokenSigner
         self.runtime = runtime
         self.signer = signer
         self.clock = clock
@@ -34,7 +41,7 @@ public struct SwitchboardServices: Sendable {
 public enum SwitchboardServer {
     public static func router(_ services: SwitchboardServices) -> Router<SwitchboardRequestContext> {
         let router = Router(context: SwitchboardRequestContext.self)
-        let tokens = AccessTokenIssuer(signer: services.signer, world: services.world)
+        let tokens = AccessTokenIssuer(signer: services.accessTokenSigner, world: services.world)
         router.add(middleware: GraphErrorMiddleware(clock: services.clock))
         if let token = services.controlToken { router.add(middleware: ControlTokenMiddleware(token: token)) }
         // Graph's own paths are parsed by hand (case-insensitive segments, qualified action

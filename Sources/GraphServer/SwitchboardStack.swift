@@ -21,6 +21,8 @@ public struct SwitchboardStack: Sendable {
 
     /// The setting under which the callback signing key is kept.
     public static let signingKeySetting = "callback-signing-key"
+    /// The setting under which the access-token signing key is kept (a key of its own).
+    public static let accessTokenKeySetting = "access-token-signing-key"
 
     /// Builds the stack and restores stored calls; nothing runs until ``backgroundServices``
     /// are started.
@@ -34,6 +36,8 @@ public struct SwitchboardStack: Sendable {
     ) async throws -> SwitchboardStack {
         let pem = try await store.initializeSetting(signingKeySetting, value: CallbackTokenSigner.generateKeyPEM())
         let signer = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: pem), keyId: "switchboard-1")
+        let accessPem = try await store.initializeSetting(accessTokenKeySetting, value: CallbackTokenSigner.generateKeyPEM())
+        let accessTokenSigner = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: accessPem), keyId: "switchboard-access-1")
         let dispatcher = WebhookDispatcher(store: store, transport: transport, signer: signer, clock: clock,
                                            configuration: webhookConfiguration, logger: logger)
         let prompts = WAVPromptDurations(
@@ -42,7 +46,9 @@ public struct SwitchboardStack: Sendable {
         )
         let runtime = CallRuntime(store: store, world: world, clock: clock, outbox: dispatcher, logger: logger, prompts: prompts, timerMode: timerMode)
         try await runtime.restore()
-        var services = SwitchboardServices(runtime: runtime, signer: signer, clock: clock, publicBaseURL: publicBaseURL)
+        var services = SwitchboardServices(
+            runtime: runtime, signer: signer, accessTokenSigner: accessTokenSigner, clock: clock, publicBaseURL: publicBaseURL
+        )
         services.clockControl = ClockControl(clock: clock, runtime: runtime)
         services.controlToken = controlToken
         return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, signer: signer, services: services)

@@ -55,7 +55,7 @@ public struct TestHarness: Sendable {
 
     /// A valid access token for the built-in calling bot.
     public func token(appId: String = World.callingBotAppId, secret: String = World.callingBotSecret, tenant: String = World.contosoTenantId) async throws -> String {
-        let issuer = AccessTokenIssuer(signer: stack.signer, world: stack.services.world)
+        let issuer = AccessTokenIssuer(signer: stack.services.accessTokenSigner, world: stack.services.world)
         guard case .success(let token) = try await issuer.issue(tenantPath: tenant, clientId: appId, clientSecret: secret, grantType: "client_credentials", now: clock.now()) else {
             throw TestHarnessError.noToken
         }

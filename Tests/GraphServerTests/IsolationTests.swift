@@ -1,4 +1,6 @@
 import CallRuntime
+import CallStoreSQLite
+import JWTKit
 import Foundation
 import GraphModel
 import GraphServer
@@ -170,5 +172,32 @@ import World
                 #expect(try await client.send(.post, "/v1.0/communications/calls/\(id)/updateRecordingStatus", token: token, body: #"{"status": "recording"}"#).status == .ok)
             }
         }
+    }
+}
+
+/// Keys: access tokens and callbacks are signed apart, and the file that keeps them is private.
+@Suite(.timeLimit(.minutes(1))) struct KeyTests {
+    struct AnyClaims: JWTPayload {
+        var tid: String?
+        func verify(using algorithm: some JWTAlgorithm) async throws {}
+    }
+
+    @Test func accessTokensAreNotSignedWithTheCallbackKey() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            // The callback key (published in the JWKS bots fetch) does not verify an access token.
+            await #expect(throws: (any Error).self) { _ = try await harness.stack.signer.verify(token, as: AnyClaims.self) }
+            #expect(try await harness.stack.services.accessTokenSigner.verify(token, as: AnyClaims.self).tid == World.contosoTenantId)
+        }
+    }
+
+    @Test func theSQLiteFileIsReadableByItsOwnerOnly() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-perm-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try await SQLiteCallStore.open(path: path)
+        _ = try await store.initializeSetting("k", value: "v")
+        let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+        try await store.close()
     }
 }
