@@ -169,6 +169,29 @@ public final class CallRuntime: Sendable {
         try await store.journal(callId: id)
     }
 
+    /// Notifications whose retries ran out, oldest first.
+    public func deadLetters(limit: Int = 10_000) async throws -> [Delivery] {
+        try await store.deadDeliveries(limit: limit)
+    }
+
+    /// Gives dead-lettered notifications (all, or those `sequences` name) a fresh set of
+    /// tries, from now; returns the sequences sent again.
+    public func redeliver(sequences: [Int64]?) async throws -> [Int64] {
+        let dead = try await store.deadDeliveries(limit: 10_000)
+        let chosen = sequences.map { wanted in dead.filter { wanted.contains($0.sequence) } } ?? dead
+        let now = clock.now().millisecondsSinceEpoch
+        var revived: [Delivery] = []
+        for var delivery in chosen {
+            try await store.markFailed(sequence: delivery.sequence, attempts: 0, notBefore: now, error: delivery.lastError ?? "", dead: false)
+            delivery.status = .pending
+            delivery.attempts = 0
+            delivery.notBefore = now
+            revived.append(delivery)
+        }
+        if !revived.isEmpty { await outbox.enqueue(revived) }
+        return revived.map(\.sequence)
+    }
+
     /// The live calls in the meeting of chat thread `threadId`.
     public func calls(inMeeting threadId: String) -> [String] {
         machines.withLock { machines in

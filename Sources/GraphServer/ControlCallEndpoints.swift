@@ -36,6 +36,26 @@ struct ControlCallEndpoints {
         var attempts: [Attempt]
     }
 
+    /// A notification whose retries ran out.
+    struct DeadLetter: Encodable {
+        var sequence: Int64
+        var callId: String
+        var appId: String
+        var url: String
+        var attempts: Int
+        var lastError: String?
+        var body: JSONValue
+    }
+
+    struct DeadLetters: Encodable {
+        var value: [DeadLetter]
+    }
+
+    /// Which dead letters to send again (none given: all), and which were.
+    struct Redeliver: Codable {
+        var sequences: [Int64]?
+    }
+
     struct Journal: Encodable {
         var value: [JournalEntry]
     }
@@ -64,6 +84,30 @@ struct ControlCallEndpoints {
                 )
             }
             return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Journal(value: entries)))
+        }
+        router.get("/_switchboard/dead-letters") { _, _ in
+            let dead = try await services.runtime.deadLetters()
+            let entries = dead.map { delivery in
+                DeadLetter(
+                    sequence: delivery.sequence, callId: delivery.callId, appId: delivery.appId, url: delivery.url,
+                    attempts: delivery.attempts, lastError: delivery.lastError,
+                    body: (try? JSONDecoder().decode(JSONValue.self, from: Data(delivery.body))) ?? .null
+                )
+            }
+            return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(DeadLetters(value: entries)))
+        }
+        router.post("/_switchboard/dead-letters/redeliver") { request, context in
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            var sequences: [Int64]?
+            if buffer.readableBytes > 0 {
+                do {
+                    sequences = try JSONDecoder().decode(Redeliver.self, from: Data(buffer: buffer)).sequences
+                } catch {
+                    throw GraphError.badRequest(#"The body must be empty (all) or {"sequences": [1, 2]}."#)
+                }
+            }
+            let sent = try await services.runtime.redeliver(sequences: sequences)
+            return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Redeliver(sequences: sent)))
         }
         router.post("/_switchboard/calls/:id/far-end") { request, context in
             let id = try context.parameters.require("id")

@@ -160,6 +160,31 @@ enum ControlOpenAPI {
             }
           }
         },
+        "/_switchboard/dead-letters": {
+          "get": {
+            "summary": "Notifications whose retries ran out (20 tries over about 15 minutes), oldest first.",
+            "operationId": "listDeadLetters",
+            "responses": {"200": {"description": "The dead letters.", "content": {"application/json": {"schema": {
+              "type": "object",
+              "properties": {"value": {"type": "array", "items": {"type": "object", "properties": {
+                "sequence": {"type": "integer"}, "callId": {"type": "string"}, "appId": {"type": "string"}, "url": {"type": "string"},
+                "attempts": {"type": "integer"}, "lastError": {"type": "string"}, "body": {"type": "object"}
+              }, "required": ["sequence", "callId", "appId", "url", "attempts", "body"]}}},
+              "required": ["value"]
+            }}}}}
+          }
+        },
+        "/_switchboard/dead-letters/redeliver": {
+          "post": {
+            "summary": "Sends dead letters again with a fresh set of tries: all of them, or those named.",
+            "operationId": "redeliverDeadLetters",
+            "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"sequences": {"type": "array", "items": {"type": "integer"}}}}}}},
+            "responses": {
+              "200": {"description": "What was sent again.", "content": {"application/json": {"schema": {"type": "object", "properties": {"sequences": {"type": "array", "items": {"type": "integer"}}}}}}},
+              "400": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
         "/_switchboard/calls/{id}/far-end": {
           "post": {
             "summary": "What a person at the other end does in the call the bot sees as {id}: answer, decline or busy while ringing (manual behaviours wait for these), or, in the call, hang up, press keys, share, mute.",

@@ -239,3 +239,39 @@ import World
         }
     }
 }
+
+/// `GET /_switchboard/dead-letters` and `POST .../redeliver`: what ran out of retries, sent again.
+@Suite(.timeLimit(.minutes(1))) struct DeadLetterTests {
+    @Test func aDeadLetterIsListedAndRedeliveredWhenTheBotIsBack() async throws {
+        try await TestHarness.run { harness in
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                harness.webhooks.respond(with: 503)
+                let id = try #require(try await client.send(.post, "/_switchboard/incoming-calls", body: IncomingCallTests.johnCallsTheBot()).json["id"]?.stringValue)
+                var attempts = 1
+                await harness.webhooks.waitForAttempts(attempts)
+                var dead: JSONValue?
+                while (dead?.arrayCount ?? 0) == 0 {
+                    harness.clock.advance(by: .seconds(61))
+                    attempts += 1
+                    await harness.webhooks.waitForAttempts(attempts)
+                    dead = try await client.send(.get, "/_switchboard/dead-letters").json["value"]
+                }
+                let letter = try #require(dead?[index: 0])
+                #expect(letter["callId"] == .string(id))
+                #expect(letter["attempts"] == .number(20))
+                #expect(letter["body"]?["value"]?[index: 0]?["resourceData"]?["state"] == .string("incoming"))
+                guard case .number(let sequence)? = letter["sequence"] else { Issue.record("no sequence"); return }
+
+                harness.webhooks.respond(with: 202)
+                try await client.send(.post, "/_switchboard/dead-letters/redeliver", body: "[").expectGraphError(.badRequest)
+                let sent = try await client.send(.post, "/_switchboard/dead-letters/redeliver", body: #"{"sequences": [\#(Int(sequence))]}"#)
+                #expect(try sent.json["sequences"] == .array([.number(sequence)]))
+                await harness.webhooks.waitForAccepted(1)
+                #expect(harness.webhooks.accepted[0].call?.state == .incoming)
+                #expect(harness.webhooks.accepted[0].headers["Switchboard-Delivery-Id"] == String(Int(sequence)))
+                let remaining = try await client.send(.get, "/_switchboard/dead-letters").json["value"]
+                #expect(!(0..<(remaining?.arrayCount ?? 0)).contains { remaining?[index: $0]?["sequence"] == .number(sequence) })
+            }
+        }
+    }
+}
