@@ -7,9 +7,8 @@ import World
 /// (required parameters, counts, ranges), fills in server-assigned ids and tokens, and asks
 /// the world who the invited or transfer targets are. Pure apart from the id generator.
 public struct ActionPlanner: Sendable {
-    let worldState: WorldState
-    /// The world now (meetings' attendees change under the control API).
-    var world: World { worldState.current }
+    /// The world as it is for this request (read once from the runtime's `WorldState`).
+    let world: World
     let newId: @Sendable () -> String
     let prompts: any PromptDurations
 

@@ -6,9 +6,8 @@ import World
 /// does, fills in what the service assigns, and asks the world who answers. Pure apart
 /// from the id generator it is given.
 struct CallPlanner {
-    let worldState: WorldState
-    /// The world now (meetings' attendees change under the control API).
-    var world: World { worldState.current }
+    /// The world as it is for this request (read once from the runtime's `WorldState`).
+    let world: World
     let newId: @Sendable () -> String
     /// Resolves targets as the invitations of a call do.
     let actions: ActionPlanner

@@ -7,7 +7,7 @@ import World
 extension CallRuntime {
     /// The meeting named by its control-API id or its chat thread.
     public func meeting(_ meetingId: String) throws(CallRuntimeError) -> WorldMeeting {
-        guard let meeting = world.current.meetings.first(where: { $0.id == meetingId || $0.threadId == meetingId }) else {
+        guard let meeting = world.current.meeting(named: meetingId) else {
             throw .meetingNotFound("No meeting '\(meetingId)' in the world (GET /_switchboard/meetings lists them).")
         }
         return meeting
@@ -20,18 +20,12 @@ extension CallRuntime {
         guard let user = world.current.user(id: userId) else {
             throw CallRuntimeError.invalidRequest("'\(userId)' is no user of the world.")
         }
-        let calls = calls(inMeeting: found.threadId)
-        let inCall = calls.first.flatMap { machine(id: $0) }?.participants.contains {
-            $0.info?.identity?.user?.id?.lowercased() == user.id.lowercased() && $0.removedState == nil
-        } ?? false
-        let attending = found.attendees.contains { $0.lowercased() == user.id.lowercased() }
-        if attending || inCall {
+        let (callId, participants) = liveRoster(of: found)
+        if found.attendees.contains(where: { $0.lowercased() == user.id.lowercased() }) || participants.contains(where: { Self.names($0, user.id) }) {
             throw CallRuntimeError.conflict(code: "alreadyPresent", message: "'\(user.displayName)' is in meeting '\(found.id)' already.")
         }
-        world.update { world in
-            if let index = world.meetings.firstIndex(where: { $0.id == found.id }) { world.meetings[index].attendees.append(user.id) }
-        }
-        guard let callId = calls.first else { return nil }
+        updateAttendees(of: found) { $0.append(user.id) }
+        guard let callId else { return nil }
         let participant = planner.attendee(user.id, modalities: nil)
         // One call takes them in; it tells the others in the meeting, with the same id.
         try await farEnd(.attendeeJoins(participant), callId: callId)
@@ -42,20 +36,29 @@ extension CallRuntime {
     public func removeAttendee(meetingId: String, identityId: String) async throws {
         let found = try meeting(meetingId)
         let attending = found.attendees.contains { $0.lowercased() == identityId.lowercased() }
-        world.update { world in
-            if let index = world.meetings.firstIndex(where: { $0.id == found.id }) {
-                world.meetings[index].attendees.removeAll { $0.lowercased() == identityId.lowercased() }
-            }
-        }
-        let calls = calls(inMeeting: found.threadId)
-        let inCall = calls.first.flatMap { machine(id: $0) }?.participants.contains {
-            ($0.info?.identity?.user?.id?.lowercased() == identityId.lowercased() || $0.id == identityId) && $0.removedState == nil
-        } ?? false
-        guard attending || inCall else {
-            throw CallRuntimeError.engine(.participantNotFound(identityId))
-        }
-        if inCall, let callId = calls.first {
+        let (callId, participants) = liveRoster(of: found)
+        let inCall = participants.contains { Self.names($0, identityId) }
+        guard attending || inCall else { throw CallRuntimeError.engine(.participantNotFound(identityId)) }
+        updateAttendees(of: found) { $0.removeAll { $0.lowercased() == identityId.lowercased() } }
+        if inCall, let callId {
             try await farEnd(.farEndActs(.hangUp, identityId: identityId), callId: callId)
         }
+    }
+
+    /// One of the bots' calls in the meeting, and the roster they all see (the same in each).
+    private func liveRoster(of meeting: WorldMeeting) -> (callId: String?, participants: [Participant]) {
+        guard let callId = calls(inMeeting: meeting.threadId).first else { return (nil, []) }
+        return (callId, machine(id: callId)?.participants ?? [])
+    }
+
+    private func updateAttendees(of meeting: WorldMeeting, _ change: (inout [String]) -> Void) {
+        world.update { world in
+            if let index = world.meetings.firstIndex(where: { $0.id == meeting.id }) { change(&world.meetings[index].attendees) }
+        }
+    }
+
+    /// Whether `participant` is the user `identityId` names, or has that participant id.
+    private static func names(_ participant: Participant, _ identityId: String) -> Bool {
+        participant.id == identityId || participant.info?.identity?.user?.id?.lowercased() == identityId.lowercased()
     }
 }

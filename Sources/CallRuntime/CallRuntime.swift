@@ -14,10 +14,21 @@ public final class CallRuntime: Sendable {
     let clock: any WallClock
     let outbox: any OutboxListener
     private let logger: Logger
-    let planner: CallPlanner
-    private let incoming: IncomingCallPlanner
-    /// Plans the bot's actions (validation, ids, the world's answers).
-    public let actions: ActionPlanner
+    private let newId: @Sendable () -> String
+    private let prompts: any PromptDurations
+    /// Plans the bot's actions (validation, ids, the world's answers), on the world as it is
+    /// now: each request reads the world once.
+    public var actions: ActionPlanner { ActionPlanner(world: world.current, newId: newId, prompts: prompts) }
+    /// Plans created calls and meeting entries, likewise.
+    var planner: CallPlanner {
+        let actions = actions
+        return CallPlanner(world: actions.world, newId: newId, actions: actions)
+    }
+    /// Plans incoming calls, likewise.
+    private var incoming: IncomingCallPlanner {
+        let actions = actions
+        return IncomingCallPlanner(world: actions.world, newId: newId, actions: actions)
+    }
     /// The world now: as loaded, with the control API's changes.
     public let world: WorldState
     /// Recordings made by recordResponse, for `GET recordingLocation`.
@@ -42,9 +53,8 @@ public final class CallRuntime: Sendable {
         self.outbox = outbox
         self.logger = logger
         self.world = WorldState(world)
-        actions = ActionPlanner(worldState: self.world, newId: newId, prompts: prompts)
-        planner = CallPlanner(worldState: self.world, newId: newId, actions: actions)
-        incoming = IncomingCallPlanner(worldState: self.world, newId: newId, actions: actions)
+        self.newId = newId
+        self.prompts = prompts
         let sink = TimerSink()
         timerSink = sink
         timers = TimerService(clock: clock, mode: timerMode) { callId, name, generation in
@@ -79,7 +89,7 @@ public final class CallRuntime: Sendable {
     /// Places an outgoing call for `caller`; returns the call as the 201 response shows it.
     public func placeCall(_ request: Call, caller: CallerApp, profile: GraphWireProfile) async throws -> Call {
         // Calls in meetings, for a join to find the bots already there.
-        let inMeetings = request.meetingInfo == nil ? [] : machines.withLock { $0.values.filter(\.isInMeeting) }
+        let inMeetings = request.meetingInfo == nil ? [] : meetingCalls()
         let plan = try planner.plan(request, caller: caller, profile: profile, meetingCalls: inMeetings)
         let id = plan.call.id ?? ""
         let signalled = try await locks.withLock(id) { () async throws -> Bool in
@@ -107,10 +117,9 @@ public final class CallRuntime: Sendable {
         try await perform(id: id, caller: caller) { actions, machine in
             let command = try actions.answer(request, caller: caller)
             guard case .answer(var plan) = command, machine.kind == .meeting,
-                  let threadId = machine.graphCall.chatInfo?.threadId,
-                  let meeting = self.world.current.meetings.first(where: { $0.threadId == threadId }) else { return command }
-            let others = self.machines.withLock { $0.values.filter { $0.isInMeeting && $0.id != id } }
-            plan.conference = self.planner.conference(meeting, meetingCalls: others, modalities: plan.acceptedModalities)
+                  let meeting = machine.graphCall.chatInfo?.threadId.flatMap(actions.world.meeting(threadId:)) else { return command }
+            let planner = CallPlanner(world: actions.world, newId: self.newId, actions: actions)
+            plan.conference = planner.conference(meeting, meetingCalls: self.meetingCalls(), modalities: plan.acceptedModalities)
             return .answer(plan)
         }
     }
@@ -194,9 +203,12 @@ public final class CallRuntime: Sendable {
 
     /// The live calls in the meeting of chat thread `threadId`.
     public func calls(inMeeting threadId: String) -> [String] {
-        machines.withLock { machines in
-            machines.values.filter { $0.isInMeeting && $0.graphCall.chatInfo?.threadId == threadId }.map(\.id).sorted()
-        }
+        meetingCalls().filter { $0.graphCall.chatInfo?.threadId == threadId }.map(\.id).sorted()
+    }
+
+    /// The live calls the bots are in meetings with (an unanswered invitation is not one).
+    func meetingCalls() -> [CallMachine] {
+        machines.withLock { $0.values.filter(\.isInMeeting) }
     }
 
     /// Replaces every live call (a restored snapshot).

@@ -35,9 +35,8 @@ public struct IncomingCallRequest: Sendable, Hashable {
 /// Turns an ``IncomingCallRequest`` into an ``IncomingCallPlan``: finds the bot and the
 /// caller in the world and fills in what the service assigns.
 struct IncomingCallPlanner {
-    let worldState: WorldState
-    /// The world now (meetings' attendees change under the control API).
-    var world: World { worldState.current }
+    /// The world as it is for this request (read once from the runtime's `WorldState`).
+    let world: World
     let newId: @Sendable () -> String
     let actions: ActionPlanner
 
@@ -60,7 +59,7 @@ struct IncomingCallPlanner {
         }
         var meeting: WorldMeeting?
         if let name = request.meeting {
-            guard let found = world.meetings.first(where: { $0.id == name || $0.threadId == name }) else {
+            guard let found = world.meeting(named: name) else {
                 throw .meetingNotFound("No meeting '\(name)' in the world (GET /_switchboard/meetings lists them).")
             }
             meeting = found

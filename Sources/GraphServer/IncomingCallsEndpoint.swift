@@ -28,7 +28,6 @@ struct IncomingCallsEndpoint {
     func register(on router: Router<SwitchboardRequestContext>) {
         router.post("/_switchboard/incoming-calls") { request, context in
             let body = try await controlBody(IncomingCallBody.self, request, context, example: Self.example)
-            guard body.from != nil || body.meeting != nil else { throw GraphError.badRequest("'from' is required: the identitySet of who calls.") }
             guard let to = body.to else { throw GraphError.badRequest("'to' is required: the identitySet of the bot called.") }
             let profile: GraphWireProfile
             switch body.apiVersion ?? "v1.0" {

@@ -78,6 +78,11 @@ public struct World: Sendable {
         applicationInstances.first { $0.id.lowercased() == id.lowercased() }
     }
 
+    /// The meeting the control API names: by its id or its chat thread.
+    public func meeting(named name: String) -> WorldMeeting? {
+        meetings.first { $0.id == name || $0.threadId == name }
+    }
+
     /// The meeting with this chat thread.
     public func meeting(threadId: String) -> WorldMeeting? {
         meetings.first { $0.threadId == threadId }

@@ -38,6 +38,18 @@ import Testing
         PlannedParticipant(participant: Participant(id: id, info: ParticipantInfo(identity: IdentitySet(user: Identity(id: id)))), behaviour: behaviour)
     }
 
+    /// The bot calls `peer`, who behaves as planned.
+    func outgoing(to peer: PlannedParticipant) -> (CallMachine, [CallEffect]) {
+        var call = Call()
+        call.id = "call-2"
+        call.callbackUri = webhook
+        call.myParticipantId = "bot-1"
+        let bot = Participant(id: "bot-1", info: ParticipantInfo(identity: IdentitySet(application: Identity(id: "app"))))
+        return CallMachine.placeOutgoing(OutgoingCallPlan(
+            call: call, appId: "app", tenantId: "tenant", profile: .v1, kind: .peerToPeer, bot: bot, targets: [peer]
+        ), now: start)
+    }
+
     @Test func anIncomingCallIsAnnouncedAndHasFifteenSeconds() {
         let (machine, effects) = incoming()
         #expect(machine.state == .incoming)
@@ -99,14 +111,7 @@ import Testing
     }
 
     @Test func aManualFarEndWaitsForTheControlAPI() throws {
-        var call = Call()
-        call.id = "call-2"
-        call.callbackUri = webhook
-        call.myParticipantId = "bot-1"
-        let bot = Participant(id: "bot-1", info: ParticipantInfo(identity: IdentitySet(application: Identity(id: "app"))))
-        var (machine, effects) = CallMachine.placeOutgoing(OutgoingCallPlan(
-            call: call, appId: "app", tenantId: "tenant", profile: .v1, kind: .peerToPeer, bot: bot, targets: [planned("heidi", .manual())]
-        ), now: start)
+        var (machine, effects) = outgoing(to: planned("heidi", .manual()))
         // Only the keepAlive and the ringing timeout: nobody answers on their own.
         #expect(effects.filter { if case .schedule = $0 { true } else { false } }.count == 2)
         #expect(throws: CallEngineError.participantNotFound("someone")) { try machine.handle(.farEndResponds(.answer, identityId: "someone"), now: start) }
@@ -116,14 +121,7 @@ import Testing
     }
 
     @Test func aDecliningFarEndEndsTheCallAfterRinging() throws {
-        var call = Call()
-        call.id = "call-3"
-        call.callbackUri = webhook
-        call.myParticipantId = "bot-1"
-        let bot = Participant(id: "bot-1", info: ParticipantInfo(identity: IdentitySet(application: Identity(id: "app"))))
-        var (machine, effects) = CallMachine.placeOutgoing(OutgoingCallPlan(
-            call: call, appId: "app", tenantId: "tenant", profile: .v1, kind: .peerToPeer, bot: bot, targets: [planned("x", .decline(ringFor: .seconds(4)))]
-        ), now: start)
+        var (machine, effects) = outgoing(to: planned("x", .decline(ringFor: .seconds(4))))
         guard case .schedule(let timer)? = effects.first(where: { if case .schedule(let t) = $0 { t.kind == .farEndDeclines } else { false } }) else {
             Issue.record("no decline timer")
             return

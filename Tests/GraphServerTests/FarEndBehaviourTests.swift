@@ -229,7 +229,6 @@ import World
 
                 // A bot that joins the meeting now finds this one there, with the number.
                 let joined = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
-                _ = joined
                 let seen = try await client.send(.get, "/v1.0/communications/calls/\(joined)/participants", token: token).json["value"]
                 #expect(seen?.arrayCount == 4)
             }
