@@ -78,15 +78,13 @@ struct CallActionsResource: GraphResourceHandler {
             throw GraphError.badRequest("Resource not found for the segment.")
         }
         try r.allow(.post)
+        // A stranger's call is 404 before anything is said about the action or permissions.
+        _ = try r.call(id)
         guard GraphPath.actions.contains(name) else {
-            _ = try r.call(id)
             throw GraphError.badRequest("Found a function '\(name)' on an open property. Functions on open properties are not supported.")
         }
-        // A stranger's call is 404 before anything is said about permissions.
-        _ = try r.call(id)
         try ActionPermissions.check(name, r.caller)
         guard let action = Self.actions[name] else {
-            _ = try r.call(id)
             throw GraphError(.notImplemented, code: "notSupported", message: "The '\(name)' action is not supported by Switchboard yet.")
         }
         return try await action(r, id)

@@ -65,6 +65,23 @@ import World
         }
     }
 
+    @Test func aBotWithoutCallingPermissionsSeesTheCallerEncrypted() async throws {
+        let testBot = "dd3885da-f9ab-486b-bfae-85de3d445555"
+        var world = World.builtIn()
+        let index = try #require(world.applications.firstIndex { $0.id == testBot })
+        world.applications[index].permissions = []
+        try await TestHarness.run(world: world) { harness in
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let body = Self.johnCallsTheBot().replacingOccurrences(of: World.callingBotAppId, with: testBot)
+                _ = try await incoming(client, body)
+                await harness.webhooks.waitForAccepted(1)
+                let source = try #require(harness.webhooks.accepted[0].call?.source?.identity)
+                #expect(source.user == nil)
+                #expect(source.encrypted?.id?.isEmpty == false)
+            }
+        }
+    }
+
     @Test func anUnansweredCallIsDroppedAfterFifteenSeconds() async throws {
         try await TestHarness.run { harness in
             let token = try await harness.token()
