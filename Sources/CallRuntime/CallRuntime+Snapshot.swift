@@ -39,6 +39,8 @@ public struct RuntimeSnapshot: Codable, Sendable, Hashable {
         public var body: String
         /// pending, delivered or dead.
         public var status: String
+        /// When it was committed (ISO 8601); the retry policy's maximum age counts from here.
+        public var createdAt: String?
         public var attempts: Int
         /// Not tried again before this (ISO 8601).
         public var notBefore: String
@@ -83,6 +85,7 @@ extension CallRuntime {
                     .init(
                         sequence: delivery.sequence, callId: delivery.callId, appId: delivery.appId, tenantId: delivery.tenantId,
                         url: delivery.url, body: String(decoding: delivery.body, as: UTF8.self), status: delivery.status.rawValue,
+                        createdAt: delivery.createdAt == 0 ? nil : Timestamp(millisecondsSinceEpoch: delivery.createdAt).iso8601Milliseconds,
                         attempts: delivery.attempts, notBefore: Timestamp(millisecondsSinceEpoch: delivery.notBefore).iso8601Milliseconds,
                         lastError: delivery.lastError,
                         tries: (tries[delivery.sequence] ?? []).map { attempt in
@@ -123,13 +126,19 @@ extension CallRuntime {
                   let notBefore = Timestamp(iso8601: item.notBefore) else {
                 throw CallRuntimeError.invalidRequest("notifications: \(item.sequence) needs a positive sequence, a status (pending, delivered, dead) and notBefore as ISO 8601.")
             }
+            let createdAt: Int64 = try item.createdAt.map { text -> Int64 in
+                guard let time = Timestamp(iso8601: text) else {
+                    throw CallRuntimeError.invalidRequest("notifications: createdAt of \(item.sequence) must be ISO 8601.")
+                }
+                return time.millisecondsSinceEpoch
+            } ?? 0
             guard !deliveries.contains(where: { $0.sequence == item.sequence }) else {
                 throw CallRuntimeError.invalidRequest("notifications: sequence \(item.sequence) is listed twice.")
             }
             deliveries.append(Delivery(
                 sequence: item.sequence, callId: item.callId, appId: item.appId, tenantId: item.tenantId, url: item.url,
                 body: Array(item.body.utf8), attempts: item.attempts, notBefore: notBefore.millisecondsSinceEpoch,
-                status: status, lastError: item.lastError
+                status: status, lastError: item.lastError, createdAt: createdAt
             ))
             for attempt in item.tries {
                 guard let at = Timestamp(iso8601: attempt.at) else {

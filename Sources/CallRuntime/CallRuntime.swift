@@ -317,7 +317,8 @@ public final class CallRuntime: Sendable {
                 let body = try encoder.encode(CommsNotifications(value: [notification]))
                 change.deliveries.append(NewDelivery(
                     callId: id, appId: machine.appId, tenantId: machine.tenantId,
-                    url: notification.callbackUri ?? machine.callbackUri, body: Array(body)
+                    url: notification.callbackUri ?? machine.callbackUri, body: Array(body),
+                    createdAt: clock.now().millisecondsSinceEpoch
                 ))
             case .signal(let callId, let signal):
                 change.signals.append(NewSignal(callId: callId, payload: Array(try JSONEncoder().encode(signal))))

@@ -28,6 +28,9 @@ public final class ManualClock: WallClock {
     /// How many tasks are sleeping on this clock.
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
+    /// The earliest deadline anyone sleeps until.
+    public var nextDeadline: Timestamp? { state.withLock { $0.sleepers.values.map(\.deadline).min() } }
+
     public func sleep(until deadline: Timestamp) async throws {
         let id = state.withLock { state -> Int in
             state.nextId += 1

@@ -22,13 +22,17 @@ public struct NewDelivery: Sendable, Hashable {
     public var url: String
     /// The request body, ready to POST.
     public var body: [UInt8]
+    /// When the change that caused it was committed (milliseconds since the Unix epoch):
+    /// the retry policy's maximum age counts from here.
+    public var createdAt: Int64
 
-    public init(callId: String, appId: String, tenantId: String, url: String, body: [UInt8]) {
+    public init(callId: String, appId: String, tenantId: String, url: String, body: [UInt8], createdAt: Int64 = 0) {
         self.callId = callId
         self.appId = appId
         self.tenantId = tenantId
         self.url = url
         self.body = body
+        self.createdAt = createdAt
     }
 }
 
@@ -55,10 +59,12 @@ public struct Delivery: Sendable, Hashable {
     public var notBefore: Int64
     public var status: Status
     public var lastError: String?
+    /// When it was committed (milliseconds since the Unix epoch; 0 when unknown).
+    public var createdAt: Int64
 
     public init(
         sequence: Int64, callId: String, appId: String, tenantId: String, url: String, body: [UInt8],
-        attempts: Int = 0, notBefore: Int64 = 0, status: Status = .pending, lastError: String? = nil
+        attempts: Int = 0, notBefore: Int64 = 0, status: Status = .pending, lastError: String? = nil, createdAt: Int64 = 0
     ) {
         self.sequence = sequence
         self.callId = callId
@@ -70,6 +76,7 @@ public struct Delivery: Sendable, Hashable {
         self.notBefore = notBefore
         self.status = status
         self.lastError = lastError
+        self.createdAt = createdAt
     }
 }
 

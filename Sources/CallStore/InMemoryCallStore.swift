@@ -22,7 +22,7 @@ public actor InMemoryCallStore: CallStore {
             lastSequence += 1
             let delivery = Delivery(
                 sequence: lastSequence, callId: new.callId, appId: new.appId, tenantId: new.tenantId,
-                url: new.url, body: new.body
+                url: new.url, body: new.body, createdAt: new.createdAt
             )
             outbox[lastSequence] = delivery
             return delivery

@@ -73,15 +73,16 @@ public actor SQLiteCallStore: CallStore {
                 var created: [Delivery] = []
                 for new in change.deliveries {
                     let rows = try await connection.query(
-                        "INSERT INTO outbox (call_id, app_id, tenant_id, url, body) VALUES (?, ?, ?, ?, ?) RETURNING sequence",
-                        [.text(new.callId), .text(new.appId), .text(new.tenantId), .text(new.url), .blob(ByteBuffer(bytes: new.body))]
+                        "INSERT INTO outbox (call_id, app_id, tenant_id, url, body, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING sequence",
+                        [.text(new.callId), .text(new.appId), .text(new.tenantId), .text(new.url), .blob(ByteBuffer(bytes: new.body)),
+                         .integer(Int(new.createdAt))]
                     )
                     guard let sequence = rows.first?.column("sequence")?.integer else {
                         throw CallStoreError.backend("outbox insert returned no sequence")
                     }
                     created.append(Delivery(
                         sequence: Int64(sequence), callId: new.callId, appId: new.appId, tenantId: new.tenantId,
-                        url: new.url, body: new.body
+                        url: new.url, body: new.body, createdAt: new.createdAt
                     ))
                 }
                 _ = try await connection.query("COMMIT")
@@ -242,9 +243,10 @@ public actor SQLiteCallStore: CallStore {
                 }
                 for d in snapshot.deliveries {
                     _ = try await connection.query(
-                        "INSERT INTO outbox (sequence, call_id, app_id, tenant_id, url, body, attempts, not_before, status, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO outbox (sequence, call_id, app_id, tenant_id, url, body, attempts, not_before, status, last_error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [.integer(Int(d.sequence)), .text(d.callId), .text(d.appId), .text(d.tenantId), .text(d.url), .blob(ByteBuffer(bytes: d.body)),
-                         .integer(d.attempts), .integer(Int(d.notBefore)), .text(d.status.rawValue), d.lastError.map { .text($0) } ?? .null]
+                         .integer(d.attempts), .integer(Int(d.notBefore)), .text(d.status.rawValue), d.lastError.map { .text($0) } ?? .null,
+                         .integer(Int(d.createdAt))]
                     )
                 }
                 for a in snapshot.attempts {
@@ -309,7 +311,8 @@ public actor SQLiteCallStore: CallStore {
             attempts: row.column("attempts")?.integer ?? 0,
             notBefore: Int64(row.column("not_before")?.integer ?? 0),
             status: Delivery.Status(rawValue: row.column("status")?.string ?? "") ?? .pending,
-            lastError: row.column("last_error")?.string
+            lastError: row.column("last_error")?.string,
+            createdAt: Int64(row.column("created_at")?.integer ?? 0)
         )
     }
 

@@ -57,6 +57,10 @@ enum SQLiteMigrations {
             """,
             "CREATE INDEX outbox_call_sequence ON outbox (call_id, sequence)",
         ],
+        // 4: when each notification was committed, for the retry policy's maximum age.
+        [
+            "ALTER TABLE outbox ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0",
+        ],
     ]
 
     static func apply(on connection: SQLiteConnection) async throws {

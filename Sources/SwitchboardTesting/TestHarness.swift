@@ -29,6 +29,8 @@ public struct TestHarness: Sendable {
     ) async throws -> T {
         var configuration = WebhookDispatcher.Configuration()
         configuration.maxConcurrentDeliveries = 8
+        // Waits exactly as the policy says, so tests can move the clock by them.
+        configuration.retryPolicy.jitter = 0
         let stack = try await SwitchboardStack.make(
             store: store, transport: webhooks, clock: clock, world: world, webhookConfiguration: configuration, timerMode: timerMode,
             controlToken: controlToken

@@ -17,8 +17,13 @@ public actor WebhookDispatcher: Service, OutboxListener {
         public var retryPolicy = RetryPolicy()
         /// Deliveries in flight at once, across calls.
         public var maxConcurrentDeliveries = 64
-        /// How long one POST may take.
+        /// How long one POST may take, connection included.
         public var requestTimeout: Duration = .seconds(10)
+        /// How often a receiver that is failing is tried with its oldest waiting notification,
+        /// whatever the backoff says: when it is back, everything waiting for it goes at once.
+        public var probeInterval: Duration = .seconds(2)
+        /// Samples in 0..<1 for the retry policy's jitter.
+        public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
 
         public init() {}
     }
@@ -34,6 +39,10 @@ public actor WebhookDispatcher: Service, OutboxListener {
     private var queues: [String: [Delivery]] = [:]
     private var known: Set<Int64> = []
     private var inFlight: Set<String> = []
+    /// Tries in flight per receiver origin (scheme, host and port).
+    private var originsInFlight: [String: Int] = [:]
+    /// Receivers whose last try failed, with when it was made: probed every ``Configuration/probeInterval``.
+    private var failingOrigins: [String: Timestamp] = [:]
     private let wakeup = Wakeup()
     private var armedWakeup: Timestamp?
     private var stopping = false
@@ -74,6 +83,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
     public func reset() {
         queues = [:]
         known = []
+        failingOrigins = [:]
         wake()
     }
 
@@ -116,9 +126,15 @@ public actor WebhookDispatcher: Service, OutboxListener {
             var nextDue: Timestamp?
             for (callId, queue) in queues where !inFlight.contains(callId) {
                 guard inFlight.count < configuration.maxConcurrentDeliveries, let head = queue.first else { break }
-                let due = Timestamp(millisecondsSinceEpoch: head.notBefore)
+                var due = Timestamp(millisecondsSinceEpoch: head.notBefore)
+                let origin = Self.origin(of: head.url)
+                if due > now, let lastTry = failingOrigins[origin], originsInFlight[origin, default: 0] == 0 {
+                    // A probe: one try at a failing receiver, sooner than its backoff.
+                    due = min(due, lastTry.advanced(by: configuration.probeInterval))
+                }
                 if due <= now {
                     inFlight.insert(callId)
+                    originsInFlight[origin, default: 0] += 1
                     group.addTask { await self.attempt(head) }
                 } else if nextDue.map({ due < $0 }) ?? true {
                     nextDue = due
@@ -184,7 +200,11 @@ public actor WebhookDispatcher: Service, OutboxListener {
         } catch {
             failure = String(describing: error)
         }
-        let outcome = configuration.retryPolicy.outcome(status: status, attempt: attempt, now: clock.now())
+        let outcome = configuration.retryPolicy.outcome(
+            status: status, attempt: attempt,
+            createdAt: delivery.createdAt == 0 ? nil : Timestamp(millisecondsSinceEpoch: delivery.createdAt),
+            now: clock.now(), random: configuration.random()
+        )
         let (seconds, attoseconds) = started.duration(to: .now).components
         let journal = DeliveryAttempt(
             sequence: delivery.sequence, attempt: attempt, at: startedAt.millisecondsSinceEpoch, status: status,
@@ -234,7 +254,32 @@ public actor WebhookDispatcher: Service, OutboxListener {
             logger.error("Could not record a delivery outcome", metadata: metadata)
         }
         inFlight.remove(delivery.callId)
+        let origin = Self.origin(of: delivery.url)
+        originsInFlight[origin, default: 1] -= 1
+        if originsInFlight[origin] == 0 { originsInFlight[origin] = nil }
+        if case .delivered = outcome {
+            if failingOrigins.removeValue(forKey: origin) != nil { release(origin: origin) }
+        } else {
+            failingOrigins[origin] = clock.now()
+        }
         wake()
+    }
+
+    /// A receiver is back: what waits for it is due now, whatever its backoff said.
+    private func release(origin: String) {
+        let now = clock.now().millisecondsSinceEpoch
+        for (callId, queue) in queues where queue.first.map({ Self.origin(of: $0.url) == origin && $0.notBefore > now }) == true {
+            queues[callId]![0].notBefore = now
+        }
+    }
+
+    /// Scheme, host and port of a URL: the unit a receiver is up or down in.
+    static func origin(of url: String) -> String {
+        let characters = Array(url)
+        guard let colon = characters.firstIndex(of: ":"), characters[colon...].starts(with: Array("://")) else { return url }
+        let hostStart = colon + 3
+        let end = characters[hostStart...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? characters.endIndex
+        return String(characters[..<end]).lowercased()
     }
 
     private func removeHead(_ delivery: Delivery) {

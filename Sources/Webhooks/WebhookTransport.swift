@@ -13,16 +13,21 @@ public struct HTTPClientWebhookTransport: WebhookTransport {
     private let client: HTTPClient
 
     /// A transport over `client`. Its connection pool limits how many deliveries to one
-    /// bot run at once: see ``makeClient(connectionsPerHost:)``.
+    /// bot run at once: see ``makeClient(connectionsPerHost:connectTimeout:)``.
     public init(client: HTTPClient) {
         self.client = client
     }
 
     /// A client whose pool allows `connectionsPerHost` concurrent connections to one bot
     /// (async-http-client's default of 8 would throttle the dispatcher). Shut it down after use.
-    public static func makeClient(connectionsPerHost: Int) -> HTTPClient {
+    /// Connecting takes at most `connectTimeout`; each POST is bounded by its own timeout.
+    public static func makeClient(connectionsPerHost: Int, connectTimeout: Duration = .seconds(10)) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
+        let (seconds, attoseconds) = connectTimeout.components
+        configuration.timeout.connect = .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        // Receivers do not send us elsewhere by themselves: a 302 is the dispatcher's to handle.
+        configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

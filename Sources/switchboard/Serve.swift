@@ -40,6 +40,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Require this bearer token on the control API (/_switchboard/); set it whenever others can reach the server.")
     var controlToken: String?
 
+    @OptionGroup(title: "Notification delivery")
+    var delivery: DeliveryOptions
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -61,10 +64,13 @@ struct Serve: AsyncParsableCommand {
         }
         if let ringTime { world.defaultRingTime = .milliseconds(Int64(ringTime * 1000)) }
         let callStore = try await store.open()
-        let webhookClient = HTTPClientWebhookTransport.makeClient(connectionsPerHost: WebhookDispatcher.Configuration().maxConcurrentDeliveries)
+        let webhookConfiguration = delivery.configuration
+        let webhookClient = HTTPClientWebhookTransport.makeClient(
+            connectionsPerHost: webhookConfiguration.maxConcurrentDeliveries, connectTimeout: webhookConfiguration.requestTimeout
+        )
         let stack = try await SwitchboardStack.make(
             store: callStore, transport: HTTPClientWebhookTransport(client: webhookClient), clock: clock,
-            world: world,
+            world: world, webhookConfiguration: webhookConfiguration,
             publicBaseURL: publicBaseURL,
             fetchMedia: { [fetcher = MediaFetcher(client: webhookClient)] in await fetcher.fetch($0) },
             timerMode: self.clock == .manual ? .driven : .automatic,

@@ -12,11 +12,12 @@ import Webhooks
     }
 
     /// Runs a dispatcher over `store` until `body` returns.
-    func withDispatcher(store: any CallStore, transport: RecordingWebhookTransport, clock: ManualClock, maxAttempts: Int = 20,
+    func withDispatcher(store: any CallStore, transport: RecordingWebhookTransport, clock: ManualClock,
+                        policy: RetryPolicy = RetryPolicy(maxAttempts: 20, jitter: 0),
                         _ body: @Sendable (WebhookDispatcher, CallbackTokenSigner) async throws -> Void) async throws {
         let signer = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: CallbackTokenSigner.generateKeyPEM()), keyId: "k1")
         var configuration = WebhookDispatcher.Configuration()
-        configuration.retryPolicy = RetryPolicy(maxAttempts: maxAttempts)
+        configuration.retryPolicy = policy
         let dispatcher = WebhookDispatcher(store: store, transport: transport, signer: signer, clock: clock, configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in
             defer { group.cancelAll() }
@@ -76,11 +77,60 @@ import Webhooks
         let transport = RecordingWebhookTransport()
         transport.respond(with: 500)
         _ = try await store.commit(CallChange(deliveries: [delivery("a", "doomed")]))
-        try await withDispatcher(store: store, transport: transport, clock: ManualClock(), maxAttempts: 1) { _, _ in
+        try await withDispatcher(store: store, transport: transport, clock: ManualClock(), policy: RetryPolicy(maxAttempts: 1)) { _, _ in
             await transport.waitForAttempts(1)
             while try await store.deadDeliveries(limit: 10).isEmpty { await Task.yield() }
         }
         #expect(try await store.deadDeliveries(limit: 10).map { String(decoding: $0.body, as: UTF8.self) } == ["doomed"])
         #expect(try await store.pendingDeliveries(after: 0, limit: 10).isEmpty)
+    }
+
+    @Test func aNotificationOlderThanTheMaximumAgeIsDeadLettered() async throws {
+        let store = InMemoryCallStore()
+        let transport = RecordingWebhookTransport()
+        let clock = ManualClock()
+        transport.respond(with: 503)
+        var old = delivery("a", "stale")
+        old.createdAt = clock.now().millisecondsSinceEpoch
+        _ = try await store.commit(CallChange(deliveries: [old]))
+        let created = Timestamp(millisecondsSinceEpoch: old.createdAt)
+        let policy = RetryPolicy(initialBackoff: .seconds(4), maxAge: .seconds(5), jitter: 0)
+        try await withDispatcher(store: store, transport: transport, clock: clock, policy: policy) { _, _ in
+            await transport.waitForAttempts(1)
+            // Tries at 0 s, the probes at 2 s and 4 s, and the last at the deadline (5 s).
+            while try await store.deadDeliveries(limit: 10).isEmpty, !Task.isCancelled {
+                if let next = clock.nextDeadline { clock.advance(to: next) }
+                await Task.yield()
+            }
+        }
+        #expect(clock.now() == created.advanced(by: .seconds(5)))
+        #expect(transport.attempts == 4)
+        #expect(try await store.pendingDeliveries(after: 0, limit: 10).isEmpty)
+    }
+
+    @Test func aReceiverThatComesBackGetsEverythingWithinAProbeIntervalNotABackoff() async throws {
+        let store = InMemoryCallStore()
+        let transport = RecordingWebhookTransport()
+        let clock = ManualClock()
+        let start = clock.now()
+        transport.respond(with: 503)
+        _ = try await store.commit(CallChange(deliveries: [delivery("a", "a1"), delivery("b", "b1"), delivery("a", "a2")]))
+        // A minute's backoff after the first failure; probes every 2 s.
+        let policy = RetryPolicy(initialBackoff: .seconds(60), jitter: 0)
+        try await withDispatcher(store: store, transport: transport, clock: clock, policy: policy) { _, _ in
+            await transport.waitForAttempts(2)
+            // One probe at 2 s, still down.
+            while clock.nextDeadline != start.advanced(by: .seconds(2)), !Task.isCancelled { await Task.yield() }
+            clock.advance(to: start.advanced(by: .seconds(2)))
+            await transport.waitForAttempts(3)
+            // Back at 4 s: the probe gets through and everything waiting follows, in order.
+            transport.respond(with: 202)
+            while clock.nextDeadline != start.advanced(by: .seconds(4)), !Task.isCancelled { await Task.yield() }
+            clock.advance(to: start.advanced(by: .seconds(4)))
+            await transport.waitForAccepted(3)
+        }
+        #expect(clock.now() == start.advanced(by: .seconds(4)))
+        #expect(transport.attempts == 6)
+        #expect(transport.accepted.filter { $0.url == "https://bot/a" }.map { String(decoding: $0.body, as: UTF8.self) } == ["a1", "a2"])
     }
 }
