@@ -26,6 +26,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "GraphModel", swiftSettings: strict),
+        .target(name: "NetworkPolicy", swiftSettings: strict),
         .target(name: "CallEngine", dependencies: ["GraphModel"], swiftSettings: strict),
         .target(name: "CallStore", dependencies: ["GraphModel"], swiftSettings: strict),
         .target(name: "CallStoreSQLite", dependencies: [
@@ -34,7 +35,8 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "World", dependencies: ["GraphModel", "CallEngine", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "Webhooks", dependencies: [
-            "GraphModel", "CallStore",
+            "GraphModel", "CallStore", "NetworkPolicy",
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Logging", package: "swift-log"),
@@ -43,13 +45,13 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "CallRuntime", dependencies: [
-            "GraphModel", "CallEngine", "CallStore", "World",
+            "GraphModel", "CallEngine", "CallStore", "World", "NetworkPolicy",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .target(name: "GraphServer", dependencies: [
-            "GraphModel", "CallEngine", "CallStore", "CallRuntime", "Webhooks", "World",
+            "GraphModel", "CallEngine", "CallStore", "CallRuntime", "Webhooks", "World", "NetworkPolicy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Logging", package: "swift-log"),
@@ -60,7 +62,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: [
-            "GraphModel", "CallEngine", "CallStore", "CallStoreSQLite", "CallRuntime", "Webhooks", "World", "GraphServer",
+            "GraphModel", "CallEngine", "CallStore", "CallStoreSQLite", "CallRuntime", "Webhooks", "World", "GraphServer", "NetworkPolicy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -74,12 +76,14 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
         ], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "GraphModelTests", dependencies: ["GraphModel", "SwitchboardTesting"], swiftSettings: strict),
+        .testTarget(name: "NetworkPolicyTests", dependencies: ["NetworkPolicy"], swiftSettings: strict),
         .testTarget(name: "WorldTests", dependencies: ["World", "CallEngine", "GraphModel"], swiftSettings: strict),
         .testTarget(name: "CallEngineTests", dependencies: ["CallEngine", "GraphModel"], swiftSettings: strict),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallStoreSQLite", "CallEngine", "GraphModel"], swiftSettings: strict),
-        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "CallStore", "CallRuntime", "SwitchboardTesting"], swiftSettings: strict),
+        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "CallStore", "CallRuntime", "SwitchboardTesting", "NetworkPolicy"], swiftSettings: strict),
         .testTarget(name: "GraphServerTests", dependencies: [
             "GraphServer", "SwitchboardTesting", "CallEngine", "CallStore", "CallStoreSQLite", "CallRuntime", "Webhooks", "World", "GraphModel",
+            "NetworkPolicy",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "JWTKit", package: "jwt-kit"),

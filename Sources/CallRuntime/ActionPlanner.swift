@@ -1,6 +1,7 @@
 import CallEngine
 import Foundation
 import GraphModel
+import NetworkPolicy
 import World
 
 /// Turns action request bodies into engine commands: checks them the way Graph does
@@ -11,6 +12,17 @@ public struct ActionPlanner: Sendable {
     let world: World
     let newId: @Sendable () -> String
     let prompts: any PromptDurations
+    /// Where callbacks may point.
+    let callbackPolicy: CallbackAddressPolicy
+
+    /// Checks a callback URI a bot gives (create, answer, redirect, reject, transfer).
+    func checkCallback(_ uri: String) throws(CallRuntimeError) {
+        do {
+            try callbackPolicy.check(uri)
+        } catch {
+            throw .invalidRequest(error.message)
+        }
+    }
 
     /// The longest `clientContext` Graph accepts.
     public static let clientContextLimit = 256
@@ -246,7 +258,7 @@ public struct ActionPlanner: Sendable {
         if mediaConfig.kind == .appHostedMediaConfig, !caller.holds(any: ["Calls.AccessMedia.All"]) {
             throw CallPlanner.insufficientPermissions
         }
-        if let uri = request.callbackUri { try CallbackURIPolicy.check(uri) }
+        if let uri = request.callbackUri { try checkCallback(uri) }
         if let capacity = request.participantCapacity, capacity < 1 {
             throw .invalidRequest("participantCapacity must be at least 1.")
         }
@@ -258,7 +270,7 @@ public struct ActionPlanner: Sendable {
 
     /// `reject`: `none` (the default), `busy` or `forbidden`.
     public func reject(_ request: RejectRequest) throws(CallRuntimeError) -> CallCommand {
-        if let uri = request.callbackUri { try CallbackURIPolicy.check(uri) }
+        if let uri = request.callbackUri { try checkCallback(uri) }
         if request.reason == .unknownFutureValue { throw .invalidRequest("reason must be none, busy or forbidden.") }
         return .reject(request.reason ?? RejectReason.none, callbackUri: request.callbackUri)
     }
@@ -272,7 +284,7 @@ public struct ActionPlanner: Sendable {
         if let timeout = request.timeout, !Self.redirectTimeoutRange.contains(timeout) {
             throw .invalidRequest("timeout must be between \(Self.redirectTimeoutRange.lowerBound) and \(Self.redirectTimeoutRange.upperBound) seconds.")
         }
-        if let uri = request.callbackUri { try CallbackURIPolicy.check(uri) }
+        if let uri = request.callbackUri { try checkCallback(uri) }
         var planned: [PlannedParticipant] = []
         for (index, target) in targets.enumerated() {
             guard let identity = target.identity else { throw .invalidRequest("targets[\(index)] needs an identity.") }
@@ -366,7 +378,7 @@ public struct WAVPromptDurations: PromptDurations {
         if let path = files[uri], let data = FileManager.default.contents(atPath: path), let duration = WAV.duration(of: Array(data)) {
             return duration
         }
-        if CallbackURIPolicy.isLoopbackURL(uri), let bytes = await fetch(uri), let duration = WAV.duration(of: bytes) {
+        if CallbackAddressPolicy.isLoopbackURL(uri), let bytes = await fetch(uri), let duration = WAV.duration(of: bytes) {
             return duration
         }
         return fallback

@@ -22,7 +22,7 @@ struct CallPlanner {
         guard let callbackUri = request.callbackUri, !callbackUri.isEmpty else {
             throw .invalidRequest("The call is missing its callbackUri.")
         }
-        try CallbackURIPolicy.check(callbackUri)
+        try actions.checkCallback(callbackUri)
         if let tenantId = request.tenantId, tenantId.lowercased() != caller.tenantId.lowercased() {
             throw .forbidden(code: "7505", message: "Request authorization tenant mismatch.")
         }
@@ -225,62 +225,5 @@ struct CallPlanner {
                 MediaStream(mediaType: .videoBasedScreenSharing, label: "applicationsharing-video", sourceId: "8", direction: .receiveOnly),
             ]
         )
-    }
-}
-
-/// Which callback URIs Switchboard will POST to: HTTPS anywhere (as Graph requires), and
-/// plain HTTP only to this machine's loopback addresses, so bots can be tested locally
-/// without certificates. Nothing else: a callback can never be aimed at another host in
-/// clear text.
-public enum CallbackURIPolicy {
-    static func check(_ uri: String) throws(CallRuntimeError) {
-        guard !uri.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || $0 == "\\" }) else {
-            throw .invalidRequest("callbackUri must not contain spaces, control characters or backslashes.")
-        }
-        let lower = uri.lowercased()
-        let scheme: String
-        if lower.hasPrefix("https://") { scheme = "https" } else if lower.hasPrefix("http://") { scheme = "http" } else {
-            throw .invalidRequest("callbackUri must be an absolute https URL.")
-        }
-        let host = Self.host(of: lower, schemeLength: scheme.count)
-        guard !host.isEmpty, uri.count <= 2048 else {
-            throw .invalidRequest("callbackUri must be an absolute https URL.")
-        }
-        if scheme == "http" && !isLoopback(host) {
-            throw .invalidRequest("callbackUri must use https (plain http is allowed only to loopback addresses).")
-        }
-        if scheme == "https", let address = IPAddress(host), !address.isPublic {
-            throw .invalidRequest("callbackUri's host \(host) is not a public address (private, link-local, loopback, metadata and IPv4-mapped addresses are refused for https; plain http reaches loopback).")
-        }
-        if IPAddress(host) == nil, host.allSatisfy({ $0.isNumber || $0 == "." || $0 == "x" }) {
-            // 2130706433, 0x7f.1, 127.1: other spellings of addresses, refused rather than guessed.
-            throw .invalidRequest("callbackUri's host \(host) is not a valid host name or dotted IPv4 address.")
-        }
-    }
-
-    /// Loopback: `localhost`, `::1`, or a dotted IPv4 address in 127.0.0.0/8 (a host name that
-    /// merely starts with `127.` is not).
-    static func isLoopback(_ host: String) -> Bool {
-        if host == "localhost" { return true }
-        return IPAddress(host)?.isLoopback ?? false
-    }
-
-    /// Whether `uri` is an http(s) URL on this machine's loopback.
-    public static func isLoopbackURL(_ uri: String) -> Bool {
-        let lower = uri.lowercased()
-        let schemeLength = lower.hasPrefix("https://") ? 5 : lower.hasPrefix("http://") ? 4 : 0
-        guard schemeLength > 0 else { return false }
-        return isLoopback(host(of: lower, schemeLength: schemeLength))
-    }
-
-    /// The host of a lower-cased absolute URL whose scheme is `schemeLength` long.
-    static func host(of lower: String, schemeLength: Int) -> String {
-        let rest = lower.dropFirst(schemeLength + 3)
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
-        if hostPort.hasPrefix("[") {
-            return String(hostPort.prefix { $0 != "]" }.dropFirst())
-        }
-        return String(hostPort.prefix { $0 != ":" })
     }
 }

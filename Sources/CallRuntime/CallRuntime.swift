@@ -3,6 +3,7 @@ import CallStore
 import Foundation
 import GraphModel
 import Logging
+import NetworkPolicy
 import Synchronization
 import World
 
@@ -16,9 +17,10 @@ public final class CallRuntime: Sendable {
     private let logger: Logger
     private let newId: @Sendable () -> String
     private let prompts: any PromptDurations
+    private let callbackPolicy: CallbackAddressPolicy
     /// Plans the bot's actions (validation, ids, the world's answers), on the world as it is
     /// now: each request reads the world once.
-    public var actions: ActionPlanner { ActionPlanner(world: world.current, newId: newId, prompts: prompts) }
+    public var actions: ActionPlanner { ActionPlanner(world: world.current, newId: newId, prompts: prompts, callbackPolicy: callbackPolicy) }
     /// Plans created calls and meeting entries, likewise.
     var planner: CallPlanner {
         let actions = actions
@@ -46,8 +48,10 @@ public final class CallRuntime: Sendable {
         logger: Logger = Logger(label: "switchboard.runtime"),
         prompts: any PromptDurations = FixedPromptDurations(),
         timerMode: TimerService.Mode = .automatic,
+        callbackPolicy: CallbackAddressPolicy = .init(),
         newId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
     ) {
+        self.callbackPolicy = callbackPolicy
         self.store = store
         self.clock = clock
         self.outbox = outbox

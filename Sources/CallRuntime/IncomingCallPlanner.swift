@@ -52,7 +52,7 @@ struct IncomingCallPlanner {
         guard let callbackUri = request.callbackUri ?? application.callingWebhook, !callbackUri.isEmpty else {
             throw .invalidRequest("Application '\(application.id)' has no calling webhook in the world: give callbackUri.")
         }
-        try CallbackURIPolicy.check(callbackUri)
+        try actions.checkCallback(callbackUri)
         let modalities = request.modalities ?? [.audio]
         guard !modalities.isEmpty, !modalities.contains(where: { $0 == .unknown || $0 == .unknownFutureValue }) else {
             throw .invalidRequest("modalities must name at least one of audio, video, videoBasedScreenSharing, data.")

@@ -4,6 +4,7 @@ import GraphModel
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NetworkPolicy
 import NIOCore
 import ServiceLifecycle
 import Webhooks
@@ -32,6 +33,7 @@ public struct SwitchboardStack: Sendable {
         fetchMedia: @escaping @Sendable (String) async -> [UInt8]? = { _ in nil },
         timerMode: TimerService.Mode = .automatic,
         controlToken: String? = nil,
+        callbackPolicy: CallbackAddressPolicy = .init(),
         logger: Logger = Logger(label: "switchboard")
     ) async throws -> SwitchboardStack {
         let pem = try await store.initializeSetting(signingKeySetting, value: CallbackTokenSigner.generateKeyPEM())
@@ -44,7 +46,10 @@ public struct SwitchboardStack: Sendable {
             files: Dictionary(world.media.map { ($0.uri, $0.file) }, uniquingKeysWith: { first, _ in first }),
             fetch: fetchMedia
         )
-        let runtime = CallRuntime(store: store, world: world, clock: clock, outbox: dispatcher, logger: logger, prompts: prompts, timerMode: timerMode)
+        let runtime = CallRuntime(
+            store: store, world: world, clock: clock, outbox: dispatcher, logger: logger, prompts: prompts, timerMode: timerMode,
+            callbackPolicy: callbackPolicy
+        )
         try await runtime.restore()
         var services = SwitchboardServices(
             runtime: runtime, signer: signer, accessTokenSigner: accessTokenSigner, clock: clock, publicBaseURL: publicBaseURL

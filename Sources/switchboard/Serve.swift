@@ -5,6 +5,7 @@ import GraphModel
 import GraphServer
 import Hummingbird
 import Logging
+import NetworkPolicy
 import Webhooks
 import World
 
@@ -40,11 +41,22 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Require this bearer token on the control API (/_switchboard/); set it whenever others can reach the server.")
     var controlToken: String?
 
+    @Option(name: .customLong("callback-allow"), help: ArgumentHelp(
+        "A network (CIDR, e.g. 10.0.0.0/8, or one address) callbacks may reach besides public addresses over https and loopback over http; repeat for more.",
+        valueName: "cidr"))
+    var callbackAllow: [String] = []
+
     @OptionGroup(title: "Notification delivery")
     var delivery: DeliveryOptions
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        for network in callbackAllow where IPNetwork(network) == nil {
+            throw ValidationError("--callback-allow \(network) is not a network: give an address or CIDR block such as 10.0.0.0/8 or fd00::/8.")
+        }
+    }
 
     func run() async throws {
         var logger = Logger(label: "switchboard")
@@ -68,13 +80,16 @@ struct Serve: AsyncParsableCommand {
         let webhookClient = HTTPClientWebhookTransport.makeClient(
             connectionsPerHost: webhookConfiguration.maxConcurrentDeliveries, connectTimeout: webhookConfiguration.requestTimeout
         )
+        let callbackPolicy = CallbackAddressPolicy(allowedNetworks: callbackAllow.compactMap(IPNetwork.init))
         let stack = try await SwitchboardStack.make(
-            store: callStore, transport: HTTPClientWebhookTransport(client: webhookClient), clock: clock,
+            store: callStore, transport: GuardedWebhookTransport(HTTPClientWebhookTransport(client: webhookClient), policy: callbackPolicy),
+            clock: clock,
             world: world, webhookConfiguration: webhookConfiguration,
             publicBaseURL: publicBaseURL,
             fetchMedia: { [fetcher = MediaFetcher(client: webhookClient)] in await fetcher.fetch($0) },
             timerMode: self.clock == .manual ? .driven : .automatic,
             controlToken: controlToken,
+            callbackPolicy: callbackPolicy,
             logger: logger
         )
         if controlToken == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {

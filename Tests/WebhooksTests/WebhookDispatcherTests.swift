@@ -2,6 +2,7 @@ import CallRuntime
 import CallStore
 import Foundation
 import GraphModel
+import NetworkPolicy
 import SwitchboardTesting
 import Testing
 import Webhooks
@@ -132,5 +133,66 @@ import Webhooks
         #expect(clock.now() == start.advanced(by: .seconds(4)))
         #expect(transport.attempts == 6)
         #expect(transport.accepted.filter { $0.url == "https://bot/a" }.map { String(decoding: $0.body, as: UTF8.self) } == ["a1", "a2"])
+    }
+}
+
+/// The callback's host is checked on what it resolves to, at each delivery.
+@Suite(.timeLimit(.minutes(1))) struct GuardedWebhookTransportTests {
+    struct Resolver: HostResolver {
+        var answers: [String: [IPAddress]]
+        func addresses(of host: String) async throws -> [IPAddress] { answers[host] ?? [] }
+    }
+
+    let resolver = Resolver(answers: [
+        "bot.contoso.com": [IPAddress("52.112.0.10")!],
+        "metadata.evil.example": [IPAddress("52.112.0.10")!, IPAddress("169.254.169.254")!],
+        "bot.internal": [IPAddress("10.1.2.3")!],
+    ])
+
+    @Test func aNameThatResolvesToAPrivateAddressIsRefusedUnlessItsNetworkIsAllowed() async throws {
+        let recorder = RecordingWebhookTransport()
+        let standard = GuardedWebhookTransport(recorder, policy: CallbackAddressPolicy(), resolver: resolver)
+        #expect(try await standard.post(url: "https://bot.contoso.com/cb", headers: [], body: [], timeout: .seconds(1)) == 202)
+        // One bad address among good ones is enough to refuse.
+        await #expect(throws: GuardedWebhookTransport.Refused.self) {
+            _ = try await standard.post(url: "https://metadata.evil.example/cb", headers: [], body: [], timeout: .seconds(1))
+        }
+        await #expect(throws: GuardedWebhookTransport.Refused.self) {
+            _ = try await standard.post(url: "https://bot.internal/cb", headers: [], body: [], timeout: .seconds(1))
+        }
+        await #expect(throws: GuardedWebhookTransport.Refused.self) {
+            _ = try await standard.post(url: "https://nowhere.example/cb", headers: [], body: [], timeout: .seconds(1))
+        }
+        #expect(recorder.attempts == 1)
+
+        let open = GuardedWebhookTransport(recorder, policy: CallbackAddressPolicy(allowedNetworks: [IPNetwork("10.0.0.0/8")!]), resolver: resolver)
+        #expect(try await open.post(url: "http://bot.internal:9000/cb", headers: [], body: [], timeout: .seconds(1)) == 202)
+        #expect(recorder.attempts == 2)
+    }
+
+    @Test func theSystemResolverFindsLocalhost() async throws {
+        let addresses = try await SystemHostResolver().addresses(of: "localhost")
+        #expect(addresses.contains { $0.isLoopback })
+    }
+
+    @Test func aRefusedCallbackIsJournaledAsTheTrysError() async throws {
+        let store = InMemoryCallStore()
+        let recorder = RecordingWebhookTransport()
+        _ = try await store.commit(CallChange(deliveries: [
+            NewDelivery(callId: "a", appId: "app", tenantId: "t", url: "https://bot.internal/cb", body: [1]),
+        ]))
+        let signer = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: CallbackTokenSigner.generateKeyPEM()), keyId: "k1")
+        let dispatcher = WebhookDispatcher(
+            store: store, transport: GuardedWebhookTransport(recorder, policy: CallbackAddressPolicy(), resolver: resolver),
+            signer: signer, clock: ManualClock()
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            defer { group.cancelAll() }
+            group.addTask { try await dispatcher.run() }
+            while try await store.journal(callId: "a").first?.1.isEmpty ?? true, !Task.isCancelled { await Task.yield() }
+        }
+        let tries = try await store.journal(callId: "a").first?.1 ?? []
+        #expect(tries.first?.error?.contains("bot.internal resolves to 10.1.2.3") == true)
+        #expect(recorder.attempts == 0)
     }
 }
