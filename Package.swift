@@ -80,7 +80,9 @@ let package = Package(
         .testTarget(name: "WorldTests", dependencies: ["World", "CallEngine", "GraphModel"], swiftSettings: strict),
         .testTarget(name: "CallEngineTests", dependencies: ["CallEngine", "GraphModel"], swiftSettings: strict),
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallStoreSQLite", "CallEngine", "GraphModel"], swiftSettings: strict),
-        .testTarget(name: "WebhooksTests", dependencies: ["Webhooks", "CallStore", "CallRuntime", "SwitchboardTesting", "NetworkPolicy"], swiftSettings: strict),
+        .testTarget(name: "WebhooksTests", dependencies: [
+            "Webhooks", "CallStore", "CallRuntime", "SwitchboardTesting", "NetworkPolicy", .product(name: "JWTKit", package: "jwt-kit"),
+        ], swiftSettings: strict),
         .testTarget(name: "GraphServerTests", dependencies: [
             "GraphServer", "SwitchboardTesting", "CallEngine", "CallStore", "CallStoreSQLite", "CallRuntime", "Webhooks", "World", "GraphModel",
             "NetworkPolicy",

@@ -53,6 +53,10 @@ public protocol CallStore: Sendable {
     /// Stores a setting; the first value written wins when two race, and is returned.
     func initializeSetting(_ name: String, value: String) async throws -> String
 
+    /// Replaces a setting only if it still holds `expected` (compare and set: two writers
+    /// cannot lose each other's change); returns whether it was replaced.
+    func updateSetting(_ name: String, from expected: String, to value: String) async throws -> Bool
+
     /// Releases the backend (connections, files). Nothing may be called afterwards.
     func close() async throws
 }

@@ -110,5 +110,11 @@ public actor InMemoryCallStore: CallStore {
         return value
     }
 
+    public func updateSetting(_ name: String, from expected: String, to value: String) async throws -> Bool {
+        guard settings[name] == expected else { return false }
+        settings[name] = value
+        return true
+    }
+
     public func close() async throws {}
 }

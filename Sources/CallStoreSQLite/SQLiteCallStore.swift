@@ -283,6 +283,15 @@ public actor SQLiteCallStore: CallStore {
         }
     }
 
+    public func updateSetting(_ name: String, from expected: String, to value: String) async throws -> Bool {
+        try await serial.withLock("") {
+            let rows = try await connection.query(
+                "UPDATE settings SET value = ? WHERE name = ? AND value = ? RETURNING name", [.text(value), .text(name), .text(expected)]
+            )
+            return !rows.isEmpty
+        }
+    }
+
     private static func callRecord(_ row: SQLiteRow) -> CallRecord {
         CallRecord(
             id: row.column("id")?.string ?? "",

@@ -160,9 +160,23 @@ enum ControlOpenAPI {
             }
           }
         },
+        "/_switchboard/callback-keys": {
+          "get": {
+            "summary": "The keys callback tokens are signed and verified with (the JWKS publishes the same ones): the signing key last; retired keys stay until the tokens they signed expire.",
+            "operationId": "listCallbackKeys",
+            "responses": {"200": {"$ref": "#/components/responses/CallbackKeys"}}
+          }
+        },
+        "/_switchboard/callback-keys/rotate": {
+          "post": {
+            "summary": "Starts signing callback tokens with a new key now; the old one stays published for a token's lifetime (an hour).",
+            "operationId": "rotateCallbackKeys",
+            "responses": {"200": {"$ref": "#/components/responses/CallbackKeys"}}
+          }
+        },
         "/_switchboard/dead-letters": {
           "get": {
-            "summary": "Notifications whose retries ran out (20 tries over about 15 minutes), oldest first.",
+            "summary": "Notifications whose retries ran out (by default once 30 minutes old), oldest first.",
             "operationId": "listDeadLetters",
             "responses": {"200": {"description": "The dead letters.", "content": {"application/json": {"schema": {
               "type": "object",
@@ -318,7 +332,15 @@ enum ControlOpenAPI {
           }
         },
         "responses": {
-          "Error": {"description": "A Graph-shaped error.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+          "Error": {"description": "A Graph-shaped error.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "CallbackKeys": {"description": "The published callback keys, oldest first.", "content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {"value": {"type": "array", "items": {"type": "object", "properties": {
+              "kid": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"},
+              "retiredAt": {"type": "string", "format": "date-time"}, "signing": {"type": "boolean"}
+            }, "required": ["kid", "createdAt", "signing"]}}},
+            "required": ["value"]
+          }}}}
         }
       }
     }

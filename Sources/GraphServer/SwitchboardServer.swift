@@ -11,8 +11,8 @@ public struct SwitchboardServices: Sendable {
     public var runtime: CallRuntime
     /// The world now (the control API changes meetings' attendees).
     public var world: World { runtime.world.current }
-    /// Signs the notifications' callback tokens (published in the JWKS).
-    public var signer: CallbackTokenSigner
+    /// Sign the notifications' callback tokens (published in the JWKS).
+    public var callbackKeys: CallbackKeyRing
     /// Signs access tokens: a key of its own, never the callbacks' one.
     public var accessTokenSigner: CallbackTokenSigner
     public var clock: any WallClock
@@ -25,12 +25,12 @@ public struct SwitchboardServices: Sendable {
     public var controlToken: String?
 
     public init(
-        runtime: CallRuntime, signer: CallbackTokenSigner, accessTokenSigner: CallbackTokenSigner, clock: any WallClock,
+        runtime: CallRuntime, callbackKeys: CallbackKeyRing, accessTokenSigner: CallbackTokenSigner, clock: any WallClock,
         publicBaseURL: String? = nil
     ) {
         self.accessTokenSigner = accessTokenSigner
         self.runtime = runtime
-        self.signer = signer
+        self.callbackKeys = callbackKeys
         self.clock = clock
         self.publicBaseURL = publicBaseURL
     }
@@ -56,6 +56,7 @@ public enum SwitchboardServer {
         RecordingEndpoint(services: services).register(on: router)
         ClockEndpoints(services: services).register(on: router)
         ControlCallEndpoints(services: services).register(on: router)
+        CallbackKeysEndpoint(services: services).register(on: router)
         ControlOpenAPI.register(on: router)
         MeetingsEndpoint(services: services).register(on: router)
         IncomingCallsEndpoint(services: services).register(on: router)

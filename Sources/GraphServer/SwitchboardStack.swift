@@ -17,11 +17,10 @@ public struct SwitchboardStack: Sendable {
     public let store: any CallStore
     public let runtime: CallRuntime
     public let dispatcher: WebhookDispatcher
-    public let signer: CallbackTokenSigner
+    /// The callback signing keys (rotated on a schedule and by the control API).
+    public let callbackKeys: CallbackKeyRing
     public let services: SwitchboardServices
 
-    /// The setting under which the callback signing key is kept.
-    public static let signingKeySetting = "callback-signing-key"
     /// The setting under which the access-token signing key is kept (a key of its own).
     public static let accessTokenKeySetting = "access-token-signing-key"
 
@@ -34,13 +33,13 @@ public struct SwitchboardStack: Sendable {
         timerMode: TimerService.Mode = .automatic,
         controlToken: String? = nil,
         callbackPolicy: CallbackAddressPolicy = .init(),
+        callbackKeyRotation: Duration? = nil,
         logger: Logger = Logger(label: "switchboard")
     ) async throws -> SwitchboardStack {
-        let pem = try await store.initializeSetting(signingKeySetting, value: CallbackTokenSigner.generateKeyPEM())
-        let signer = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: pem), keyId: "switchboard-1")
+        let callbackKeys = try await CallbackKeyRing.load(store: store, clock: clock, rotationInterval: callbackKeyRotation, logger: logger)
         let accessPem = try await store.initializeSetting(accessTokenKeySetting, value: CallbackTokenSigner.generateKeyPEM())
         let accessTokenSigner = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: accessPem), keyId: "switchboard-access-1")
-        let dispatcher = WebhookDispatcher(store: store, transport: transport, signer: signer, clock: clock,
+        let dispatcher = WebhookDispatcher(store: store, transport: transport, keys: callbackKeys, clock: clock,
                                            configuration: webhookConfiguration, logger: logger)
         let prompts = WAVPromptDurations(
             files: Dictionary(world.media.map { ($0.uri, $0.file) }, uniquingKeysWith: { first, _ in first }),
@@ -52,15 +51,15 @@ public struct SwitchboardStack: Sendable {
         )
         try await runtime.restore()
         var services = SwitchboardServices(
-            runtime: runtime, signer: signer, accessTokenSigner: accessTokenSigner, clock: clock, publicBaseURL: publicBaseURL
+            runtime: runtime, callbackKeys: callbackKeys, accessTokenSigner: accessTokenSigner, clock: clock, publicBaseURL: publicBaseURL
         )
         services.clockControl = ClockControl(clock: clock, runtime: runtime)
         services.controlToken = controlToken
-        return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, signer: signer, services: services)
+        return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, callbackKeys: callbackKeys, services: services)
     }
 
-    /// The long-running pieces besides the HTTP server: webhook delivery and timers.
-    public var backgroundServices: [any Service] { [dispatcher, runtime.timers] }
+    /// The long-running pieces besides the HTTP server: webhook delivery, timers and key rotation.
+    public var backgroundServices: [any Service] { [dispatcher, runtime.timers, callbackKeys] }
 
     /// How long a connection may sit idle (no request, or a body that stops coming) before
     /// the server closes it.

@@ -74,7 +74,9 @@ struct DiscoveryEndpoints {
             }
         }
         router.get("/v1/.well-known/keys") { _, _ in
-            jsonResponse(.ok, try GraphJSON.encoder(.v1).encode(services.signer.jwks))
+            // Another node may have rotated: publish what the store holds.
+            try await services.callbackKeys.reload()
+            return jsonResponse(.ok, try GraphJSON.encoder(.v1).encode(await services.callbackKeys.signer.jwks))
         }
     }
 }

@@ -9,17 +9,28 @@ public struct CallbackTokenSigner: Sendable {
     /// The issuer Graph's callback tokens carry.
     public static let issuer = "https://api.botframework.com"
 
+    /// The key new tokens are signed with.
     public let keyId: String
-    private let key: ES256PrivateKey
+    /// Every key published and accepted (the signing one last), by id.
+    private let published: [(keyId: String, key: ES256PrivateKey)]
     private let keys: JWTKeyCollection
     /// How long a token is valid.
     public var lifetime: Duration = .seconds(3600)
 
     /// A signer over `key`, published under `keyId`.
     public init(key: ES256PrivateKey, keyId: String) async {
-        self.key = key
-        self.keyId = keyId
-        keys = await JWTKeyCollection().add(ecdsa: key, kid: JWKIdentifier(string: keyId))
+        await self.init(keys: [(keyId, key)])
+    }
+
+    /// A signer that signs with the last of `keys` and publishes and verifies with all of
+    /// them (keys retired by a rotation stay until the tokens they signed expire).
+    public init(keys: [(keyId: String, key: ES256PrivateKey)]) async {
+        precondition(!keys.isEmpty, "a signer needs a key")
+        published = keys
+        keyId = keys[keys.count - 1].keyId
+        var collection = JWTKeyCollection()
+        for (id, key) in keys { collection = await collection.add(ecdsa: key, kid: JWKIdentifier(string: id)) }
+        self.keys = collection
     }
 
     /// A new random P-256 key as PEM, for first start.
@@ -55,10 +66,12 @@ public struct CallbackTokenSigner: Sendable {
         try await keys.verify(token, as: Claims.self)
     }
 
-    /// The public key as a JWK Set, for bots to verify callbacks with.
+    /// The public keys as a JWK Set, for bots to verify callbacks with.
     public var jwks: JWKS {
-        let (x, y) = key.publicKey.parameters!
-        return JWKS(keys: [JWK.ecdsa(.es256, identifier: JWKIdentifier(string: keyId), x: x, y: y, curve: .p256)])
+        JWKS(keys: published.map { id, key in
+            let (x, y) = key.publicKey.parameters!
+            return JWK.ecdsa(.es256, identifier: JWKIdentifier(string: id), x: x, y: y, curve: .p256)
+        })
     }
 }
 

@@ -30,7 +30,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
 
     private let store: any CallStore
     private let transport: any WebhookTransport
-    private let signer: CallbackTokenSigner
+    private let keys: CallbackKeyRing
     private let clock: any WallClock
     private let configuration: Configuration
     private let logger: Logger
@@ -46,18 +46,14 @@ public actor WebhookDispatcher: Service, OutboxListener {
     private let wakeup = Wakeup()
     private var armedWakeup: Timestamp?
     private var stopping = false
-    /// Callback tokens by app and tenant, reused for ``tokenReuse`` of their hour-long life
-    /// so a busy bot does not cost one signature per notification.
-    private var tokens: [String: (token: String, issued: Timestamp)] = [:]
-    private let tokenReuse: Duration = .seconds(300)
 
     public init(
-        store: any CallStore, transport: any WebhookTransport, signer: CallbackTokenSigner,
+        store: any CallStore, transport: any WebhookTransport, keys: CallbackKeyRing,
         clock: any WallClock, configuration: Configuration = .init(), logger: Logger = Logger(label: "switchboard.webhooks")
     ) {
         self.store = store
         self.transport = transport
-        self.signer = signer
+        self.keys = keys
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
@@ -180,7 +176,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
         var status: Int?
         var failure = ""
         do {
-            let token = try await callbackToken(appId: delivery.appId, tenantId: delivery.tenantId)
+            let token = try await keys.callbackToken(appId: delivery.appId, tenantId: delivery.tenantId)
             status = try await transport.post(
                 url: delivery.url,
                 headers: [
@@ -211,15 +207,6 @@ public actor WebhookDispatcher: Service, OutboxListener {
             error: failure.isEmpty ? nil : failure, durationMilliseconds: seconds * 1000 + attoseconds / 1_000_000_000_000_000
         )
         await record(delivery, attempt: attempt, outcome: outcome, failure: failure, journal: journal)
-    }
-
-    private func callbackToken(appId: String, tenantId: String) async throws -> String {
-        let key = appId + "|" + tenantId
-        let now = clock.now()
-        if let cached = tokens[key], cached.issued <= now, now < cached.issued.advanced(by: tokenReuse) { return cached.token }
-        let token = try await signer.callbackToken(appId: appId, tenantId: tenantId, nowSeconds: now.millisecondsSinceEpoch / 1000)
-        tokens[key] = (token, now)
-        return token
     }
 
     private func record(_ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String, journal: DeliveryAttempt) async {

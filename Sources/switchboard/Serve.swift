@@ -46,6 +46,9 @@ struct Serve: AsyncParsableCommand {
         valueName: "cidr"))
     var callbackAllow: [String] = []
 
+    @Option(help: "Hours between rotations of the key that signs callback tokens (the old key stays published for an hour); 0: only when POST /_switchboard/callback-keys/rotate says.")
+    var callbackKeyRotation: Double = 24
+
     @OptionGroup(title: "Notification delivery")
     var delivery: DeliveryOptions
 
@@ -53,6 +56,7 @@ struct Serve: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func validate() throws {
+        guard callbackKeyRotation >= 0 else { throw ValidationError("--callback-key-rotation must not be negative.") }
         for network in callbackAllow where IPNetwork(network) == nil {
             throw ValidationError("--callback-allow \(network) is not a network: give an address or CIDR block such as 10.0.0.0/8 or fd00::/8.")
         }
@@ -90,6 +94,7 @@ struct Serve: AsyncParsableCommand {
             timerMode: self.clock == .manual ? .driven : .automatic,
             controlToken: controlToken,
             callbackPolicy: callbackPolicy,
+            callbackKeyRotation: callbackKeyRotation == 0 ? nil : .milliseconds(Int64(callbackKeyRotation * 3_600_000)),
             logger: logger
         )
         if controlToken == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {

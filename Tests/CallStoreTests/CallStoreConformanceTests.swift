@@ -183,6 +183,19 @@ import Testing
         #expect(try await store.setting("key") == "one")
         }
     }
+
+    @Test(arguments: Backend.allCases)
+    func aSettingIsReplacedOnlyFromTheValueTheWriterSaw(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        _ = try await store.initializeSetting("keys", value: "[a]")
+        #expect(try await store.updateSetting("keys", from: "[a]", to: "[a,b]"))
+        // A second writer that read "[a]" loses, and sees why on reading again.
+        #expect(try await !store.updateSetting("keys", from: "[a]", to: "[a,c]"))
+        #expect(try await store.setting("keys") == "[a,b]")
+        #expect(try await !store.updateSetting("absent", from: "", to: "x"))
+        #expect(try await store.setting("absent") == nil)
+        }
+    }
 }
 
 @Suite struct SQLiteCallStoreTests {

@@ -186,7 +186,7 @@ import World
         try await TestHarness.run { harness in
             let token = try await harness.token()
             // The callback key (published in the JWKS bots fetch) does not verify an access token.
-            await #expect(throws: (any Error).self) { _ = try await harness.stack.signer.verify(token, as: AnyClaims.self) }
+            await #expect(throws: (any Error).self) { _ = try await harness.stack.callbackKeys.signer.verify(token, as: AnyClaims.self) }
             #expect(try await harness.stack.services.accessTokenSigner.verify(token, as: AnyClaims.self).tid == World.contosoTenantId)
         }
     }

@@ -8,9 +8,7 @@ Run by scripts/test, which starts the server and sets SWITCHBOARD_URL.
 """
 import asyncio
 import dataclasses
-import http.server
 import os
-import threading
 import uuid
 
 import httpx
@@ -70,26 +68,6 @@ USER2 = "bf5aae9a-d11d-47a8-93b1-782504c95555"
 MEETING_THREAD = "19:meeting_Win6Ydo4wsMijFjZS00ZGVjLTk5MGUtOTRjNWY2NmNkYTFm@thread.v2"
 BOB = "5810cede-f3cc-42eb-b2c1-e9bd5d53ec96"
 INSTANCE = "3d913abb-aec0-4964-8fa6-3c6850c4f278"
-
-
-class Receiver(http.server.BaseHTTPRequestHandler):
-    """The bot's webhook: accepts every notification."""
-
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(202)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def callback():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/callback"
-    server.shutdown()
 
 
 class SwitchboardTokens(AccessTokenProvider):

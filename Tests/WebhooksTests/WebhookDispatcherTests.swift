@@ -16,10 +16,11 @@ import Webhooks
     func withDispatcher(store: any CallStore, transport: RecordingWebhookTransport, clock: ManualClock,
                         policy: RetryPolicy = RetryPolicy(maxAttempts: 20, jitter: 0),
                         _ body: @Sendable (WebhookDispatcher, CallbackTokenSigner) async throws -> Void) async throws {
-        let signer = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: CallbackTokenSigner.generateKeyPEM()), keyId: "k1")
+        let keys = try await CallbackKeyRing.load(store: store, clock: clock)
+        let signer = await keys.signer
         var configuration = WebhookDispatcher.Configuration()
         configuration.retryPolicy = policy
-        let dispatcher = WebhookDispatcher(store: store, transport: transport, signer: signer, clock: clock, configuration: configuration)
+        let dispatcher = WebhookDispatcher(store: store, transport: transport, keys: keys, clock: clock, configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in
             defer { group.cancelAll() }
             group.addTask { try await dispatcher.run() }
@@ -181,10 +182,10 @@ import Webhooks
         _ = try await store.commit(CallChange(deliveries: [
             NewDelivery(callId: "a", appId: "app", tenantId: "t", url: "https://bot.internal/cb", body: [1]),
         ]))
-        let signer = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: CallbackTokenSigner.generateKeyPEM()), keyId: "k1")
+        let clock = ManualClock()
         let dispatcher = WebhookDispatcher(
             store: store, transport: GuardedWebhookTransport(recorder, policy: CallbackAddressPolicy(), resolver: resolver),
-            signer: signer, clock: ManualClock()
+            keys: try await CallbackKeyRing.load(store: store, clock: clock), clock: clock
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             defer { group.cancelAll() }
