@@ -87,6 +87,12 @@ public struct CallMachine: Codable, Sendable, Hashable {
 
     public var id: String { call.id ?? "" }
     public var callbackUri: String { call.callbackUri ?? "" }
+
+    /// The bot moved the call (it answered a notification with 302 and a `Location`): its
+    /// notifications go there from now on.
+    public mutating func moveCallback(to uri: String) {
+        call.callbackUri = uri
+    }
     public var isTerminated: Bool { phase == .terminated }
     /// A meeting call the bot is in (not an invitation it has not answered, nor an ended call).
     public var isInMeeting: Bool { kind == .meeting && phase != .incoming && phase != .redirecting && phase != .terminated }

@@ -306,13 +306,30 @@ public final class CallRuntime: Sendable {
         }
     }
 
+    /// The bot answered a notification of `callId` with 302 and `url`: the call and every
+    /// notification still waiting for it move there, in one commit (an ended call's last
+    /// notifications move all the same).
+    public func moveCallback(callId: String, to url: String) async throws {
+        try await locks.withLock(callId) {
+            let retarget = DeliveryRetarget(callId: callId, url: url)
+            guard var machine = machines.withLock({ $0[callId] }) else {
+                _ = try await store.commit(CallChange(retargets: [retarget]))
+                return
+            }
+            machine.moveCallback(to: url)
+            try await apply(machine, [], retargeting: [retarget])
+        }
+    }
+
     /// Commits the machine, its notifications and the signals it sends in one store
     /// transaction, then updates the cache, the outbox listener and the timers, in that
     /// order. Returns whether it sent signals (for ``applySignals()``, once the call is released).
     @discardableResult
-    private func apply(_ machine: CallMachine, _ effects: [CallEffect], consuming consumed: [Int64] = []) async throws -> Bool {
+    private func apply(
+        _ machine: CallMachine, _ effects: [CallEffect], consuming consumed: [Int64] = [], retargeting retargets: [DeliveryRetarget] = []
+    ) async throws -> Bool {
         let id = machine.id
-        var change = CallChange(consumedSignals: consumed)
+        var change = CallChange(consumedSignals: consumed, retargets: retargets)
         var removed = false
         let encoder = GraphJSON.encoder(machine.profile)
         for effect in effects {

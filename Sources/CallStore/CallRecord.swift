@@ -117,16 +117,30 @@ public struct CallChange: Sendable, Hashable {
     public var signals: [NewSignal]
     /// Signals applied by this change, removed with it.
     public var consumedSignals: [Int64]
+    /// Calls whose pending notifications go to a new URL (a bot answered 302).
+    public var retargets: [DeliveryRetarget]
 
     public init(
         upserts: [CallRecord] = [], removals: [String] = [], deliveries: [NewDelivery] = [],
-        signals: [NewSignal] = [], consumedSignals: [Int64] = []
+        signals: [NewSignal] = [], consumedSignals: [Int64] = [], retargets: [DeliveryRetarget] = []
     ) {
         self.upserts = upserts
         self.removals = removals
         self.deliveries = deliveries
         self.signals = signals
         self.consumedSignals = consumedSignals
+        self.retargets = retargets
+    }
+}
+
+/// Every pending notification of a call, sent to `url` from now on.
+public struct DeliveryRetarget: Sendable, Hashable {
+    public var callId: String
+    public var url: String
+
+    public init(callId: String, url: String) {
+        self.callId = callId
+        self.url = url
     }
 }
 

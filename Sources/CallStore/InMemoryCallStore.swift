@@ -14,6 +14,11 @@ public actor InMemoryCallStore: CallStore {
         for record in change.upserts { calls[record.id] = record }
         for id in change.removals { calls[id] = nil }
         signals.removeAll { change.consumedSignals.contains($0.sequence) }
+        for retarget in change.retargets {
+            for (sequence, delivery) in outbox where delivery.callId == retarget.callId && delivery.status == .pending {
+                outbox[sequence]?.url = retarget.url
+            }
+        }
         for new in change.signals {
             lastSignal += 1
             signals.append(Signal(sequence: lastSignal, callId: new.callId, payload: new.payload))

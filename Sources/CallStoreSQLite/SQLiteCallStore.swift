@@ -64,6 +64,11 @@ public actor SQLiteCallStore: CallStore {
                 for sequence in change.consumedSignals {
                     _ = try await connection.query("DELETE FROM signals WHERE sequence = ?", [.integer(Int(sequence))])
                 }
+                for retarget in change.retargets {
+                    _ = try await connection.query(
+                        "UPDATE outbox SET url = ? WHERE call_id = ? AND status = 'pending'", [.text(retarget.url), .text(retarget.callId)]
+                    )
+                }
                 for signal in change.signals {
                     _ = try await connection.query(
                         "INSERT INTO signals (call_id, payload) VALUES (?, ?)",

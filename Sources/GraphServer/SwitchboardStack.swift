@@ -39,6 +39,8 @@ public struct SwitchboardStack: Sendable {
         let callbackKeys = try await CallbackKeyRing.load(store: store, clock: clock, rotationInterval: callbackKeyRotation, logger: logger)
         let accessPem = try await store.initializeSetting(accessTokenKeySetting, value: CallbackTokenSigner.generateKeyPEM())
         let accessTokenSigner = await CallbackTokenSigner(key: try CallbackTokenSigner.key(pem: accessPem), keyId: "switchboard-access-1")
+        var webhookConfiguration = webhookConfiguration
+        webhookConfiguration.callbackPolicy = callbackPolicy
         let dispatcher = WebhookDispatcher(store: store, transport: transport, keys: callbackKeys, clock: clock,
                                            configuration: webhookConfiguration, logger: logger)
         let prompts = WAVPromptDurations(
@@ -50,6 +52,7 @@ public struct SwitchboardStack: Sendable {
             callbackPolicy: callbackPolicy
         )
         try await runtime.restore()
+        await dispatcher.onCallbackMoved { [runtime] callId, url in try await runtime.moveCallback(callId: callId, to: url) }
         var services = SwitchboardServices(
             runtime: runtime, callbackKeys: callbackKeys, accessTokenSigner: accessTokenSigner, clock: clock, publicBaseURL: publicBaseURL
         )

@@ -28,6 +28,8 @@ public final class RecordingWebhookTransport: WebhookTransport {
         var accepted: [Received] = []
         var attempts = 0
         var status = 202
+        /// Answers by URL, ahead of `status` (a bot that moves its calls).
+        var responder: (@Sendable (String) -> WebhookResponse?)?
         var waiters: [Waiter] = []
         var nextWaiter = 0
 
@@ -54,6 +56,12 @@ public final class RecordingWebhookTransport: WebhookTransport {
     /// The status answered from now on (202 by default; anything else is a failure).
     public func respond(with status: Int) {
         state.withLock { $0.status = status }
+    }
+
+    /// Answers POSTs to the URLs `responder` knows (returning non-nil) its own way; the rest
+    /// get the status set by ``respond(with:)``.
+    public func respond(_ responder: @escaping @Sendable (String) -> WebhookResponse?) {
+        state.withLock { $0.responder = responder }
     }
 
     /// POSTs answered with 2xx, in arrival order.
@@ -100,15 +108,16 @@ public final class RecordingWebhookTransport: WebhookTransport {
         }
     }
 
-    public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Int {
-        let (status, ready) = state.withLock { state -> (Int, [CheckedContinuation<Void, Never>]) in
+    public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> WebhookResponse {
+        let (response, ready) = state.withLock { state -> (WebhookResponse, [CheckedContinuation<Void, Never>]) in
             state.attempts += 1
-            if (200..<300).contains(state.status) {
+            let response = state.responder?(url) ?? WebhookResponse(status: state.status)
+            if (200..<300).contains(response.status) {
                 state.accepted.append(Received(url: url, headers: Dictionary(headers, uniquingKeysWith: { $1 }), body: body))
             }
-            return (state.status, state.satisfied())
+            return (response, state.satisfied())
         }
         for continuation in ready { continuation.resume() }
-        return status
+        return response
     }
 }

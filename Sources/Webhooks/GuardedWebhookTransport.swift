@@ -22,7 +22,7 @@ public struct GuardedWebhookTransport: WebhookTransport {
         public var description: String
     }
 
-    public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Int {
+    public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> WebhookResponse {
         try await check(url)
         return try await base.post(url: url, headers: headers, body: body, timeout: timeout)
     }

@@ -1,6 +1,7 @@
 import CallStore
 import GraphModel
 import Logging
+import NetworkPolicy
 import ServiceLifecycle
 
 /// Delivers the outbox: signed POSTs to each call's callback URI, in order per call,
@@ -22,6 +23,8 @@ public actor WebhookDispatcher: Service, OutboxListener {
         /// How often a receiver that is failing is tried with its oldest waiting notification,
         /// whatever the backoff says: when it is back, everything waiting for it goes at once.
         public var probeInterval: Duration = .seconds(2)
+        /// Where a 302's `Location` may send a call (as for any callback URI).
+        public var callbackPolicy = CallbackAddressPolicy()
         /// Samples in 0..<1 for the retry policy's jitter.
         public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
 
@@ -43,6 +46,9 @@ public actor WebhookDispatcher: Service, OutboxListener {
     private var originsInFlight: [String: Int] = [:]
     /// Receivers whose last try failed, with when it was made: probed every ``Configuration/probeInterval``.
     private var failingOrigins: [String: Timestamp] = [:]
+    /// Times each notification moved its call (302), against loops.
+    private var moves: [Int64: Int] = [:]
+    private var callbackMover: (@Sendable (String, String) async throws -> Void)?
     private let wakeup = Wakeup()
     private var armedWakeup: Timestamp?
     private var stopping = false
@@ -173,11 +179,11 @@ public actor WebhookDispatcher: Service, OutboxListener {
         let attempt = delivery.attempts + 1
         let startedAt = clock.now()
         let started = ContinuousClock.now
-        var status: Int?
+        var response: WebhookResponse?
         var failure = ""
         do {
             let token = try await keys.callbackToken(appId: delivery.appId, tenantId: delivery.tenantId)
-            status = try await transport.post(
+            response = try await transport.post(
                 url: delivery.url,
                 headers: [
                     ("Content-Type", "application/json"),
@@ -192,24 +198,77 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 body: delivery.body,
                 timeout: configuration.requestTimeout
             )
-            if let status, !(200..<300).contains(status) { failure = "HTTP \(status)" }
+            if let status = response?.status, !(200..<300).contains(status) { failure = "HTTP \(status)" }
         } catch {
             failure = String(describing: error)
         }
-        let outcome = configuration.retryPolicy.outcome(
+        let status = response?.status
+        var outcome = configuration.retryPolicy.outcome(
             status: status, attempt: attempt,
             createdAt: delivery.createdAt == 0 ? nil : Timestamp(millisecondsSinceEpoch: delivery.createdAt),
             now: clock.now(), random: configuration.random()
         )
+        if status == 302 {
+            // The bot moves the call elsewhere (reference §5.8): this notification and every
+            // later one go there, tried again at once.
+            switch await move(delivery, to: response?.location) {
+            case .success(let target):
+                failure = "HTTP 302: moved to \(target)"
+                outcome = .retry(notBefore: clock.now())
+            case .failure(let reason):
+                failure = "HTTP 302: \(reason)"
+            }
+        }
         let (seconds, attoseconds) = started.duration(to: .now).components
         let journal = DeliveryAttempt(
             sequence: delivery.sequence, attempt: attempt, at: startedAt.millisecondsSinceEpoch, status: status,
             error: failure.isEmpty ? nil : failure, durationMilliseconds: seconds * 1000 + attoseconds / 1_000_000_000_000_000
         )
-        await record(delivery, attempt: attempt, outcome: outcome, failure: failure, journal: journal)
+        await record(delivery, attempt: attempt, outcome: outcome, failure: failure, journal: journal, receiverAnswered: status.map { $0 < 500 } ?? false)
     }
 
-    private func record(_ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String, journal: DeliveryAttempt) async {
+    /// Why a 302 could not move a call.
+    struct MoveRefused: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Moves `delivery`'s call to `location` (checked as a callback URI), in the store first.
+    private func move(_ delivery: Delivery, to location: String?) async -> Result<String, MoveRefused> {
+        guard let location, !location.isEmpty else { return .failure(MoveRefused(description: "no Location to move the call to")) }
+        do {
+            try configuration.callbackPolicy.check(location)
+        } catch {
+            return .failure(MoveRefused(description: "Location refused: \(error.message)"))
+        }
+        let moved = moves[delivery.sequence, default: 0]
+        guard moved < Self.maxMoves else {
+            return .failure(MoveRefused(description: "moved \(moved) times already; treated as a failure"))
+        }
+        guard let callbackMover else { return .failure(MoveRefused(description: "calls cannot move here")) }
+        do {
+            try await callbackMover(delivery.callId, location)
+        } catch {
+            return .failure(MoveRefused(description: "the move could not be stored: \(error)"))
+        }
+        moves[delivery.sequence] = moved + 1
+        if var queue = queues[delivery.callId] {
+            for index in queue.indices { queue[index].url = location }
+            queues[delivery.callId] = queue
+        }
+        return .success(location)
+    }
+
+    /// How many times one notification may move its call before a 302 counts as a failure.
+    static let maxMoves = 5
+
+    /// Who stores a call's move (the runtime): the call and its waiting notifications.
+    public func onCallbackMoved(_ mover: @escaping @Sendable (_ callId: String, _ url: String) async throws -> Void) {
+        callbackMover = mover
+    }
+
+    private func record(
+        _ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String, journal: DeliveryAttempt, receiverAnswered: Bool
+    ) async {
         var metadata: Logger.Metadata = ["delivery.id": "\(delivery.sequence)", "call.id": "\(delivery.callId)"]
         do {
             switch outcome {
@@ -218,11 +277,12 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 removeHead(delivery)
             case .retry(let notBefore):
                 try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: notBefore.millisecondsSinceEpoch, error: failure, dead: false, attempt: journal)
-                var updated = delivery
-                updated.attempts = attempt
-                updated.notBefore = notBefore.millisecondsSinceEpoch
-                updated.lastError = failure
-                if queues[delivery.callId]?.first?.sequence == delivery.sequence { queues[delivery.callId]![0] = updated }
+                if var head = queues[delivery.callId]?.first, head.sequence == delivery.sequence {
+                    head.attempts = attempt
+                    head.notBefore = notBefore.millisecondsSinceEpoch
+                    head.lastError = failure
+                    queues[delivery.callId]![0] = head
+                }
                 metadata["attempt"] = "\(attempt)"
                 metadata["error"] = "\(failure)"
                 logger.debug("Notification delivery failed; will retry", metadata: metadata)
@@ -244,7 +304,8 @@ public actor WebhookDispatcher: Service, OutboxListener {
         let origin = Self.origin(of: delivery.url)
         originsInFlight[origin, default: 1] -= 1
         if originsInFlight[origin] == 0 { originsInFlight[origin] = nil }
-        if case .delivered = outcome {
+        if case .retry = outcome {} else { moves[delivery.sequence] = nil }
+        if receiverAnswered {
             if failingOrigins.removeValue(forKey: origin) != nil { release(origin: origin) }
         } else {
             failingOrigins[origin] = clock.now()

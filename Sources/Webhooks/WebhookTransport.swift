@@ -4,8 +4,20 @@ import NIOHTTP1
 
 /// How a notification leaves the building: one HTTP POST.
 public protocol WebhookTransport: Sendable {
-    /// POSTs `body` to `url` and returns the response status; throws when no response came.
-    func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Int
+    /// POSTs `body` to `url` and returns what the receiver answered; throws when no response came.
+    func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> WebhookResponse
+}
+
+/// What a bot answered to a notification.
+public struct WebhookResponse: Sendable, Hashable {
+    public var status: Int
+    /// The `Location` header (a 302 moves the call there).
+    public var location: String?
+
+    public init(status: Int, location: String? = nil) {
+        self.status = status
+        self.location = location
+    }
 }
 
 /// The production transport, on async-http-client.
@@ -31,7 +43,7 @@ public struct HTTPClientWebhookTransport: WebhookTransport {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Int {
+    public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> WebhookResponse {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -40,6 +52,6 @@ public struct HTTPClientWebhookTransport: WebhookTransport {
         let response = try await client.execute(request, timeout: .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000))
         // Drain (bounded) so the connection can be reused.
         _ = try? await response.body.collect(upTo: 1 << 20)
-        return Int(response.status.code)
+        return WebhookResponse(status: Int(response.status.code), location: response.headers.first(name: "Location"))
     }
 }

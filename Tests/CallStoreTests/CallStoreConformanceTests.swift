@@ -48,6 +48,21 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func aRetargetMovesOnlyTheCallsPendingNotifications(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        let created = try await store.commit(CallChange(deliveries: [delivery("a", "sent"), delivery("a", "waiting"), delivery("b", "other")]))
+        try await store.markDelivered(sequence: created[0].sequence)
+        _ = try await store.commit(CallChange(
+            upserts: [record("a", "moved")], retargets: [DeliveryRetarget(callId: "a", url: "https://west.bot/cb")]
+        ))
+        let pending = try await store.pendingDeliveries(after: 0, limit: 10)
+        #expect(pending.map(\.url) == ["https://west.bot/cb", "https://bot/cb"])
+        #expect(try await store.journal(callId: "a").map(\.0.url) == ["https://bot/cb", "https://west.bot/cb"])
+        #expect(try await store.call(id: "a") == record("a", "moved"))
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func signalsAreCommittedWithTheirChangeAndConsumedWithTheNext(_ backend: Backend) async throws {
         try await backend.with { (store: any CallStore) async throws in
         _ = try await store.commit(CallChange(upserts: [record("a")], signals: [
