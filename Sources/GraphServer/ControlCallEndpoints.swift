@@ -148,6 +148,7 @@ struct ControlCallEndpoints {
 /// Reads a control API body: JSON of the given shape, or a Graph-shaped 400 showing an example.
 func controlBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: SwitchboardRequestContext, example: String) async throws -> T {
     let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+    if let violation = JSONLimits().violation(in: buffer.readableBytesView) { throw GraphError.badRequest(violation) }
     do {
         return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
     } catch {

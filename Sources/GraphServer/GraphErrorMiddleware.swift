@@ -14,6 +14,12 @@ struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         let requestId = UUID().uuidString.lowercased()
         let clientRequestId = request.headers[HTTPField.Name("client-request-id")!]
         do {
+            if request.uri.description.utf8.count > RequestLimits.maxURILength {
+                throw GraphError(.uriTooLong, code: "RequestUriTooLong", message: "The request URL is longer than \(RequestLimits.maxURILength) bytes.")
+            }
+            if Self.needsLength(request) {
+                throw GraphError(.lengthRequired, code: "LengthRequired", message: "A POST, PUT or PATCH needs a Content-Length (0 for no body) or a chunked body.")
+            }
             // A declared length over the limit is refused at once, before any of it is read.
             if let declared = request.headers[.contentLength].flatMap({ Int($0) }),
                declared > (request.uri.path == "/_switchboard/snapshot" ? SnapshotEndpoint.sizeLimit : context.maxUploadSize) {
@@ -37,6 +43,15 @@ struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// Graph's front door answers 411 to a body-carrying method that says nothing of its
+    /// body's length (as `curl -X POST` without `-d` does); the control API is lenient.
+    static func needsLength(_ request: Request) -> Bool {
+        guard [.post, .put, .patch].contains(request.method), request.headers[.contentLength] == nil,
+              request.headers[.transferEncoding] == nil else { return false }
+        let path = request.uri.path.lowercased()
+        return path.hasPrefix("/v1.0/") || path.hasPrefix("/beta/")
+    }
+
     static func response(_ error: GraphError, requestId: String, clientRequestId: String?, now: Timestamp) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[HTTPField.Name("request-id")!] = requestId
@@ -57,4 +72,10 @@ struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         )
         return Array((try? GraphJSON.encoder(.v1).encode(body)) ?? Data())
     }
+}
+
+/// Limits on a request's head that are Switchboard's own (the body's are ``JSONLimits``).
+enum RequestLimits {
+    /// The longest URL taken (Graph's ids are GUIDs; 4 KiB leaves room for any query).
+    static let maxURILength = 4096
 }

@@ -49,6 +49,7 @@ struct GraphRequest: Sendable {
         }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { return nil }
+        if let violation = JSONLimits().violation(in: buffer.readableBytesView) { throw GraphError.badRequest(violation) }
         return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
     }
 

@@ -47,6 +47,11 @@ import World
         Case(name: "a call to another bot", body: seedCreateCallBody.replacingOccurrences(of: #""user": {"#, with: #""application": {"#), status: .forbidden),
         Case(name: "wrong content type", body: seedCreateCallBody, contentType: "text/plain", status: .unsupportedMediaType),
         Case(name: "body over 1 MiB", body: #"{"subject": ""# + String(repeating: "x", count: 1 << 20) + #""}"#, status: .contentTooLarge),
+        Case(name: "nesting past the limit", body: String(repeating: #"{"a":"#, count: 40) + "1" + String(repeating: "}", count: 40), status: .badRequest),
+        Case(name: "an array past the limit", body: seedCreateCallBody.replacingOccurrences(of: #""audio""#, with: Array(repeating: #""audio""#, count: 1001).joined(separator: ",")), status: .badRequest),
+        Case(name: "a string past the limit", body: seedCreateCallBody.replacingOccurrences(of: #""callbackUri""#, with: #""subject": ""# + String(repeating: "x", count: 40_000) + #"", "callbackUri""#), status: .badRequest),
+        Case(name: "a URL past the limit", method: .get, path: "/v1.0/communications/calls/" + String(repeating: "a", count: 5000), status: .uriTooLong),
+        Case(name: "a POST that says nothing of its length", method: .post, path: "/v1.0/communications/calls/no-such-call/keepAlive", status: .lengthRequired),
         Case(name: "unknown call id", method: .get, path: "/v1.0/communications/calls/no-such-call", status: .notFound),
         Case(name: "delete unknown call", method: .delete, path: "/v1.0/communications/calls/no-such-call", status: .notFound),
         Case(name: "wrong method", method: .put, path: "/v1.0/communications/calls", body: seedCreateCallBody, status: .methodNotAllowed),
@@ -60,7 +65,12 @@ import World
         try await TestHarness.run { harness in
             let token = try await harness.token()
             try await Application(router: harness.stack.router()).test(.router) { client in
-                let response = try await client.send(test.method, test.path, token: token, body: test.body, contentType: test.contentType)
+                let response: TestResponse
+                if test.status == .lengthRequired {
+                    response = try await client.execute(uri: test.path, method: test.method, headers: [.authorization: "Bearer \(token)"], body: nil)
+                } else {
+                    response = try await client.send(test.method, test.path, token: token, body: test.body, contentType: test.contentType)
+                }
                 try response.expectGraphError(test.status)
             }
             #expect(harness.stack.runtime.activeCallCount == 0)
@@ -78,6 +88,10 @@ import World
                 let error = try JSONDecoder().decode(GraphErrorBody.self, from: Data(buffer: response.body))
                 #expect(error.error.message.contains("requestedModalities"))
                 #expect(error.error.message.contains("smell"))
+                let long = seedCreateCallBody.replacingOccurrences(of: #""id": "#, with: #""displayName": ""# + String(repeating: "x", count: 40_000) + #"", "id": "#)
+                let named = try await client.send(.post, "/v1.0/communications/calls", token: token, body: long)
+                #expect(try named.expectGraphError(.badRequest) == "BadRequest")
+                #expect(try named.json["error"]?["message"] == .string("targets[0].identity.user.displayName is longer than 32768 bytes."))
             }
         }
     }

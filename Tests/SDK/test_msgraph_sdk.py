@@ -372,9 +372,14 @@ def raw_http(request):
     (b"GET /_switchboard/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200000 + b"\r\n\r\n", 431),
     (b"FROB /v1.0/communications/calls HTTP/1.1\r\nHost: x\r\n\r\n", 405),
     (b"POST /_switchboard/incoming-calls HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", 400),
+    (b"POST /v1.0/communications/calls HTTP/1.1\r\nHost: x\r\n\r\n", 411),
+    (b"GET /v1.0/communications/calls/" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+    # Authorised, so the body's type is what is wrong.
+    (lambda: b"POST /v1.0/communications/calls HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + SwitchboardTokens().token.encode()
+     + b"\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}", 415),
 ])
 def test_malformed_http_gets_a_graph_error(request_bytes, status):
-    got, content_type, body = raw_http(request_bytes)
+    got, content_type, body = raw_http(request_bytes() if callable(request_bytes) else request_bytes)
     assert got == status
     assert content_type == b"application/json"
     assert body["error"]["code"] and body["error"]["message"]
