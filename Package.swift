@@ -69,6 +69,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
+        // The libFuzzer target for request decoding (scripts/fuzz builds it with -D FUZZING).
+        .executableTarget(name: "SwitchboardFuzz", dependencies: [
+            "GraphServer", "SwitchboardTesting", "World",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
         .target(name: "SwitchboardTesting", dependencies: [
             "GraphModel", "CallEngine", "CallStore", "CallRuntime", "Webhooks", "World", "GraphServer",
             .product(name: "Hummingbird", package: "hummingbird"),
