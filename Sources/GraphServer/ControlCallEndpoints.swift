@@ -58,6 +58,8 @@ struct ControlCallEndpoints {
 
     struct Journal: Encodable {
         var value: [JournalEntry]
+        /// Faults injected on purpose into this call's notifications and requests.
+        var faults: [FaultInjector.Event]
     }
 
     func register(on router: Router<SwitchboardRequestContext>) {
@@ -83,7 +85,7 @@ struct ControlCallEndpoints {
                     }
                 )
             }
-            return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Journal(value: entries)))
+            return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Journal(value: entries, faults: services.faults?.events(callId: id) ?? [])))
         }
         router.get("/_switchboard/dead-letters") { _, _ in
             let dead = try await services.runtime.deadLetters()

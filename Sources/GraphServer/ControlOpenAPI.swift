@@ -174,6 +174,24 @@ enum ControlOpenAPI {
             "responses": {"200": {"$ref": "#/components/responses/CallbackKeys"}}
           }
         },
+        "/_switchboard/faults": {
+          "get": {
+            "summary": "The faults injected on purpose now, and every one that has struck (kind, call, notification or request).",
+            "operationId": "getFaults",
+            "responses": {"200": {"$ref": "#/components/responses/Faults"}}
+          },
+          "put": {
+            "summary": "Replaces the faults: notifications dropped (then retried), duplicated, delayed or reordered; Graph answers throttled (429), unavailable (503) or late; the first incoming-call notification in the legacy format. Each rule has a rate (0-1, drawn from the seed) and an optional count, call or path.",
+            "operationId": "putFaults",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FaultPlan"}}}},
+            "responses": {"200": {"$ref": "#/components/responses/Faults"}, "400": {"$ref": "#/components/responses/Error"}}
+          },
+          "delete": {
+            "summary": "No faults from now on (a reset brings back the world file's).",
+            "operationId": "deleteFaults",
+            "responses": {"204": {"description": "No faults."}}
+          }
+        },
         "/_switchboard/dead-letters": {
           "get": {
             "summary": "Notifications whose retries ran out (by default once 30 minutes old), oldest first.",
@@ -278,6 +296,24 @@ enum ControlOpenAPI {
           "controlToken": {"type": "http", "scheme": "bearer", "description": "The server's --control-token, when it was started with one (health stays open)."}
         },
         "schemas": {
+          "FaultPlan": {
+            "type": "object",
+            "properties": {
+              "seed": {"type": "integer", "minimum": 0},
+              "notifications": {"type": "array", "items": {"type": "object", "properties": {
+                "kind": {"type": "string", "enum": ["drop", "duplicate", "delay", "reorder"]},
+                "rate": {"type": "number", "minimum": 0, "maximum": 1}, "callId": {"type": "string"},
+                "count": {"type": "integer", "minimum": 0}, "delayMs": {"type": "integer", "minimum": 0, "maximum": 600000}
+              }, "required": ["kind"]}},
+              "api": {"type": "array", "items": {"type": "object", "properties": {
+                "kind": {"type": "string", "enum": ["throttle", "unavailable", "latency"]},
+                "rate": {"type": "number", "minimum": 0, "maximum": 1}, "path": {"type": "string"}, "method": {"type": "string"},
+                "count": {"type": "integer", "minimum": 0}, "retryAfterSeconds": {"type": "integer", "minimum": 0, "maximum": 86400},
+                "latencyMs": {"type": "integer", "minimum": 0, "maximum": 60000}
+              }, "required": ["kind"]}},
+              "legacyIncomingNotification": {"type": "boolean"}
+            }
+          },
           "IdentitySet": {
             "type": "object",
             "description": "Graph's identitySet.",
@@ -333,6 +369,17 @@ enum ControlOpenAPI {
         },
         "responses": {
           "Error": {"description": "A Graph-shaped error.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+          "Faults": {"description": "The fault plan and what it has injected.", "content": {"application/json": {"schema": {
+            "type": "object",
+            "properties": {
+              "plan": {"$ref": "#/components/schemas/FaultPlan"},
+              "injected": {"type": "array", "items": {"type": "object", "properties": {
+                "at": {"type": "string", "format": "date-time"}, "kind": {"type": "string"}, "callId": {"type": "string"},
+                "sequence": {"type": "integer"}, "request": {"type": "string"}
+              }, "required": ["at", "kind"]}}
+            },
+            "required": ["plan", "injected"]
+          }}}},
           "CallbackKeys": {"description": "The published callback keys, oldest first.", "content": {"application/json": {"schema": {
             "type": "object",
             "properties": {"value": {"type": "array", "items": {"type": "object", "properties": {

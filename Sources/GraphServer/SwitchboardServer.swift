@@ -23,6 +23,8 @@ public struct SwitchboardServices: Sendable {
     public var clockControl: ClockControl?
     /// When set, the control API needs it as a bearer token (`--control-token`).
     public var controlToken: String?
+    /// Injects the world's faults into notifications and answers.
+    public var faults: FaultInjector?
 
     public init(
         runtime: CallRuntime, callbackKeys: CallbackKeyRing, accessTokenSigner: CallbackTokenSigner, clock: any WallClock,
@@ -46,6 +48,7 @@ public enum SwitchboardServer {
         if let token = services.controlToken { router.add(middleware: ControlTokenMiddleware(token: token)) }
         // Graph's own paths are parsed by hand (case-insensitive segments, qualified action
         // names, three collection prefixes), ahead of the router.
+        if let faults = services.faults { router.add(middleware: FaultMiddleware(faults: faults, clock: services.clock)) }
         router.add(middleware: GraphCallsHandler(services: services, tokens: tokens))
 
         router.get("/_switchboard/health") { _, _ in
@@ -57,6 +60,7 @@ public enum SwitchboardServer {
         ClockEndpoints(services: services).register(on: router)
         ControlCallEndpoints(services: services).register(on: router)
         CallbackKeysEndpoint(services: services).register(on: router)
+        FaultsEndpoint(services: services).register(on: router)
         ControlOpenAPI.register(on: router)
         MeetingsEndpoint(services: services).register(on: router)
         IncomingCallsEndpoint(services: services).register(on: router)

@@ -53,11 +53,14 @@ public struct SwitchboardStack: Sendable {
         )
         try await runtime.restore()
         await dispatcher.onCallbackMoved { [runtime] callId, url in try await runtime.moveCallback(callId: callId, to: url) }
+        let faults = FaultInjector(world: runtime.world, clock: clock)
+        await dispatcher.inject(faults)
         var services = SwitchboardServices(
             runtime: runtime, callbackKeys: callbackKeys, accessTokenSigner: accessTokenSigner, clock: clock, publicBaseURL: publicBaseURL
         )
         services.clockControl = ClockControl(clock: clock, runtime: runtime)
         services.controlToken = controlToken
+        services.faults = faults
         return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, callbackKeys: callbackKeys, services: services)
     }
 

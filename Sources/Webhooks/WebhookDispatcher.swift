@@ -46,6 +46,10 @@ public actor WebhookDispatcher: Service, OutboxListener {
     private var originsInFlight: [String: Int] = [:]
     /// Receivers whose last try failed, with when it was made: probed every ``Configuration/probeInterval``.
     private var failingOrigins: [String: Timestamp] = [:]
+    /// Faults to inject on purpose (the world's and the control API's).
+    private var faults: (any DeliveryFaults)?
+    /// Calls whose head a reorder fault holds back until the next notification overtakes it.
+    private var awaitingReorder: [String: Int64] = [:]
     /// Times each notification moved its call (302), against loops.
     private var moves: [Int64: Int] = [:]
     private var callbackMover: (@Sendable (String, String) async throws -> Void)?
@@ -69,7 +73,11 @@ public actor WebhookDispatcher: Service, OutboxListener {
     public func enqueue(_ deliveries: [Delivery]) {
         for delivery in deliveries where delivery.status == .pending && known.insert(delivery.sequence).inserted {
             var queue = queues[delivery.callId, default: []]
-            if let last = queue.last, last.sequence > delivery.sequence {
+            if let held = awaitingReorder.removeValue(forKey: delivery.callId), queue.count == 1, queue[0].sequence == held {
+                // A reorder fault held the head back for this one: it overtakes.
+                queue.insert(delivery, at: 0)
+                queue[1].notBefore = min(queue[1].notBefore, clock.now().millisecondsSinceEpoch)
+            } else if let last = queue.last, last.sequence > delivery.sequence {
                 queue.append(delivery)
                 queue.sort { $0.sequence < $1.sequence }
             } else {
@@ -181,24 +189,35 @@ public actor WebhookDispatcher: Service, OutboxListener {
         let started = ContinuousClock.now
         var response: WebhookResponse?
         var failure = ""
+        let fault = await faults?.fault(for: delivery, attempt: attempt)
+        if let fault, let held = hold(delivery, attempt: attempt, fault: fault, at: startedAt) {
+            // Not sent on this try, on purpose: journaled as the try's error.
+            await record(delivery, attempt: attempt, outcome: .retry(notBefore: held.until), failure: held.reason,
+                         journal: DeliveryAttempt(sequence: delivery.sequence, attempt: attempt, at: startedAt.millisecondsSinceEpoch,
+                                                  status: nil, error: held.reason, durationMilliseconds: 0),
+                         receiverAnswered: true)
+            return
+        }
+        var body = delivery.body
+        if case .legacyFormat(let legacy) = fault { body = legacy }
         do {
             let token = try await keys.callbackToken(appId: delivery.appId, tenantId: delivery.tenantId)
-            response = try await transport.post(
-                url: delivery.url,
-                headers: [
-                    ("Content-Type", "application/json"),
-                    ("Accept", "application/json"),
-                    ("Authorization", "Bearer \(token)"),
-                    ("User-Agent", "Switchboard (Microsoft-Skype/3.0,(Calling/1.0) compatible)"),
-                    // The same on every try of this notification, across restarts: a bot
-                    // drops repeats by it (delivery is at least once).
-                    (Self.deliveryIdHeader, String(delivery.sequence)),
-                    (Self.deliveryAttemptHeader, String(attempt)),
-                ],
-                body: delivery.body,
-                timeout: configuration.requestTimeout
-            )
+            let headers = [
+                ("Content-Type", "application/json"),
+                ("Accept", "application/json"),
+                ("Authorization", "Bearer \(token)"),
+                ("User-Agent", "Switchboard (Microsoft-Skype/3.0,(Calling/1.0) compatible)"),
+                // The same on every try of this notification, across restarts: a bot
+                // drops repeats by it (delivery is at least once).
+                (Self.deliveryIdHeader, String(delivery.sequence)),
+                (Self.deliveryAttemptHeader, String(attempt)),
+            ]
+            response = try await transport.post(url: delivery.url, headers: headers, body: body, timeout: configuration.requestTimeout)
             if let status = response?.status, !(200..<300).contains(status) { failure = "HTTP \(status)" }
+            if case .duplicate = fault, failure.isEmpty {
+                _ = try? await transport.post(url: delivery.url, headers: headers, body: body, timeout: configuration.requestTimeout)
+                failure = "fault: sent twice"
+            }
         } catch {
             failure = String(describing: error)
         }
@@ -219,12 +238,45 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 failure = "HTTP 302: \(reason)"
             }
         }
+        if case .legacyFormat = fault, let status {
+            if status == 204 {
+                // The bot asked for Graph's format (reference §5.8): the same notification, now.
+                failure = "fault: legacy format; answered 204, sent again in Graph's format"
+                outcome = .retry(notBefore: clock.now())
+            } else if (200..<300).contains(status) {
+                failure = "fault: legacy format; answered \(status), not 204, so Graph's format is not sent"
+            }
+        }
         let (seconds, attoseconds) = started.duration(to: .now).components
         let journal = DeliveryAttempt(
             sequence: delivery.sequence, attempt: attempt, at: startedAt.millisecondsSinceEpoch, status: status,
             error: failure.isEmpty ? nil : failure, durationMilliseconds: seconds * 1000 + attoseconds / 1_000_000_000_000_000
         )
         await record(delivery, attempt: attempt, outcome: outcome, failure: failure, journal: journal, receiverAnswered: status.map { $0 < 500 } ?? false)
+    }
+
+    /// Whether a fault keeps `delivery` from being sent on this try, until when and why; the
+    /// queue is rearranged for a reorder.
+    private func hold(_ delivery: Delivery, attempt: Int, fault: DeliveryFault, at now: Timestamp) -> (until: Timestamp, reason: String)? {
+        switch fault {
+        case .drop:
+            let until = configuration.retryPolicy.outcome(status: nil, attempt: attempt, now: now, random: configuration.random())
+            guard case .retry(let notBefore) = until else { return (now, "fault: dropped (not sent)") }
+            return (notBefore, "fault: dropped (not sent)")
+        case .delay(let duration):
+            return (now.advanced(by: duration), "fault: held back \(duration.milliseconds) ms")
+        case .reorder(let window):
+            guard var queue = queues[delivery.callId], queue.first?.sequence == delivery.sequence else { return nil }
+            if queue.count > 1 {
+                queue.swapAt(0, 1)
+                queues[delivery.callId] = queue
+                return (now, "fault: held back behind notification \(queue[0].sequence)")
+            }
+            awaitingReorder[delivery.callId] = delivery.sequence
+            return (now.advanced(by: window), "fault: held back up to \(window.milliseconds) ms for the next notification to overtake it")
+        case .duplicate, .legacyFormat:
+            return nil
+        }
     }
 
     /// Why a 302 could not move a call.
@@ -261,6 +313,11 @@ public actor WebhookDispatcher: Service, OutboxListener {
     /// How many times one notification may move its call before a 302 counts as a failure.
     static let maxMoves = 5
 
+    /// Injects `faults` into the tries from now on.
+    public func inject(_ faults: any DeliveryFaults) {
+        self.faults = faults
+    }
+
     /// Who stores a call's move (the runtime): the call and its waiting notifications.
     public func onCallbackMoved(_ mover: @escaping @Sendable (_ callId: String, _ url: String) async throws -> Void) {
         callbackMover = mover
@@ -277,11 +334,11 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 removeHead(delivery)
             case .retry(let notBefore):
                 try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: notBefore.millisecondsSinceEpoch, error: failure, dead: false, attempt: journal)
-                if var head = queues[delivery.callId]?.first, head.sequence == delivery.sequence {
-                    head.attempts = attempt
-                    head.notBefore = notBefore.millisecondsSinceEpoch
-                    head.lastError = failure
-                    queues[delivery.callId]![0] = head
+                // Where it stands in its call's queue (a reorder fault may have moved it back).
+                if let index = queues[delivery.callId]?.firstIndex(where: { $0.sequence == delivery.sequence }) {
+                    queues[delivery.callId]![index].attempts = attempt
+                    queues[delivery.callId]![index].notBefore = notBefore.millisecondsSinceEpoch
+                    queues[delivery.callId]![index].lastError = failure
                 }
                 metadata["attempt"] = "\(attempt)"
                 metadata["error"] = "\(failure)"

@@ -14,6 +14,8 @@ public struct World: Sendable {
     public var media: [WorldMedia] = []
     /// How long a simulated user rings before answering, unless the user says otherwise.
     public var defaultRingTime: Duration
+    /// Faults injected on purpose (none by default).
+    public var faults = FaultPlan()
 
     public init(
         tenants: [WorldTenant] = [], applications: [WorldApplication] = [], users: [WorldUser] = [],

@@ -151,7 +151,7 @@ private struct Reader {
 
     // MARK: The world
 
-    static let topLevel = ["ringTimeMs", "tenants", "applications", "applicationInstances", "users", "phoneNumbers", "meetings", "media"]
+    static let topLevel = ["ringTimeMs", "tenants", "applications", "applicationInstances", "users", "phoneNumbers", "meetings", "media", "faults"]
 
     mutating func world(_ root: Node) -> World {
         guard let fields = fields(root, "the world", allowed: Self.topLevel) else { return World() }
@@ -165,6 +165,7 @@ private struct Reader {
         world.phoneNumbers = list(fields["phoneNumbers"], "phoneNumbers").compactMap { phoneNumber($0) }
         world.meetings = list(fields["meetings"], "meetings").compactMap { meeting($0) }
         world.media = list(fields["media"], "media").compactMap { media($0) }
+        if let node = fields["faults"] { world.faults = faults(node) }
         check(world, root)
         return world
     }
@@ -308,6 +309,49 @@ private struct Reader {
         }
         if fields["keys"] != nil, name != "pressKeys" { problem(fields["keys"], "only pressKeys takes 'keys'") }
         return FarEndEvent(after: .milliseconds(Int64(after * 1000)), action)
+    }
+
+    /// `faults: {seed, notifications: [{kind, rate, callId, count, delayMs}], api: [{kind, rate,
+    /// path, method, count, retryAfterSeconds, latencyMs}], legacyIncomingNotification}`.
+    mutating func faults(_ node: Node) -> FaultPlan {
+        guard let fields = fields(node, "faults", allowed: ["seed", "notifications", "api", "legacyIncomingNotification"]) else { return FaultPlan() }
+        var plan = FaultPlan()
+        plan.seed = number(fields["seed"], "faults.seed", range: 0...9_007_199_254_740_991).map { UInt64($0) }
+        if let flag = fields["legacyIncomingNotification"] {
+            if let value = flag.bool { plan.legacyIncomingNotification = value } else { problem(flag, "faults.legacyIncomingNotification must be true or false") }
+        }
+        for rule in list(fields["notifications"], "faults.notifications") {
+            guard let (entry, kind) = faultRule(rule, "a notification fault", FaultPlan.NotificationFault.Kind.self,
+                                                allowed: ["rate", "callId", "count", "delayMs"]) else { continue }
+            plan.notifications.append(FaultPlan.NotificationFault(
+                kind: kind, rate: number(entry["rate"], "rate", range: 0...1) ?? 1, callId: text(entry["callId"], "callId", required: false),
+                count: number(entry["count"], "count", range: 0...1_000_000).map { Int($0) },
+                delayMs: number(entry["delayMs"], "delayMs", range: 0...600_000).map { Int($0) } ?? 2000
+            ))
+        }
+        for rule in list(fields["api"], "faults.api") {
+            guard let (entry, kind) = faultRule(rule, "an api fault", FaultPlan.APIFault.Kind.self,
+                                                allowed: ["rate", "path", "method", "count", "retryAfterSeconds", "latencyMs"]) else { continue }
+            plan.api.append(FaultPlan.APIFault(
+                kind: kind, rate: number(entry["rate"], "rate", range: 0...1) ?? 1, path: text(entry["path"], "path", required: false),
+                method: text(entry["method"], "method", required: false), count: number(entry["count"], "count", range: 0...1_000_000).map { Int($0) },
+                retryAfterSeconds: number(entry["retryAfterSeconds"], "retryAfterSeconds", range: 0...86_400).map { Int($0) } ?? 1,
+                latencyMs: number(entry["latencyMs"], "latencyMs", range: 0...60_000).map { Int($0) } ?? 1000
+            ))
+        }
+        return plan
+    }
+
+    /// A fault rule's fields and its `kind`, one of `Kind`'s cases.
+    mutating func faultRule<Kind: RawRepresentable & CaseIterable>(
+        _ node: Node, _ what: String, _ kinds: Kind.Type, allowed: [String]
+    ) -> ([String: Node], Kind)? where Kind.RawValue == String {
+        guard let entry = fields(node, what, allowed: ["kind"] + allowed), let text = required(entry, "kind", in: what, at: node) else { return nil }
+        guard let kind = Kind(rawValue: text) else {
+            problem(entry["kind"], "\(what)'s kind must be one of \(Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return (entry, kind)
     }
 
     mutating func meeting(_ node: Node) -> WorldMeeting? {

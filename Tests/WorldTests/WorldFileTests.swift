@@ -147,6 +147,40 @@ import World
         at(19, "no 'colour'")
     }
 
+    @Test func faultsReadFromTheWorldFile() throws {
+        let world = try WorldFile.load("""
+        faults:
+          seed: 42
+          legacyIncomingNotification: true
+          notifications:
+            - {kind: reorder, rate: 0.5, delayMs: 3000}
+            - {kind: drop, callId: abc, count: 2}
+          api:
+            - {kind: throttle, path: /v1.0/communications/calls, method: POST, retryAfterSeconds: 5}
+        """)
+        #expect(world.faults == FaultPlan(
+            seed: 42,
+            notifications: [.init(kind: .reorder, rate: 0.5, delayMs: 3000), .init(kind: .drop, callId: "abc", count: 2)],
+            api: [.init(kind: .throttle, path: "/v1.0/communications/calls", method: "POST", retryAfterSeconds: 5)],
+            legacyIncomingNotification: true
+        ))
+        #expect(World.builtIn().faults.isEmpty)
+        do {
+            _ = try WorldFile.load("""
+            faults:
+              notifications:
+                - {kind: explode}
+                - {kind: drop, rate: 3}
+              api:
+                - {kind: latency, every: 2}
+            """)
+            Issue.record("a bad fault plan was taken")
+        } catch {
+            #expect(error.problems.map(\.line) == [3, 4, 6])
+            #expect(error.problems[0].message.contains("drop, duplicate, delay, reorder"))
+        }
+    }
+
     @Test func unreadableFilesSayWhere() {
         for (text, line) in [("tenants: [\n", 2), ("", 1), ("- just\n- a list\n", 1)] {
             do {
