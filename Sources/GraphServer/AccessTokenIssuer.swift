@@ -59,10 +59,9 @@ public struct AccessTokenIssuer: Sendable {
 
     /// The caller a bearer token stands for, or the Graph error for a bad token.
     public func caller(authorization: String?, now: Timestamp) async -> Result<CallerApp, GraphError> {
-        guard let authorization, authorization.lowercased().hasPrefix("bearer "), authorization.count > 7 else {
+        guard let authorization, let token = Self.bearerToken(authorization) else {
             return .failure(.unauthenticated)
         }
-        let token = String(authorization.dropFirst(7)).trimmingWhitespace()
         let nowSeconds = Double(now.millisecondsSinceEpoch) / 1000
         if let (caller, expiry) = verified.lookup(token), nowSeconds < expiry { return .success(caller) }
         let claims: AccessTokenClaims
@@ -134,8 +133,18 @@ struct AccessTokenClaims: JWTPayload {
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
-extension String {
-    func trimmingWhitespace() -> String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+extension AccessTokenIssuer {
+    /// The token of an `Authorization: Bearer …` header (scheme in any case, spaces around the
+    /// token ignored), or `nil`. On the UTF-8 bytes: it runs for every Graph request, and a
+    /// character-by-character trim of a 700-byte token cost a seventh of the server's time.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = header.utf8
+        guard bytes.count > 7, zip(bytes.prefix(7), "bearer ".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        var start = bytes.index(bytes.startIndex, offsetBy: 7)
+        var end = bytes.endIndex
+        while start < end, bytes[start] == UInt8(ascii: " ") { bytes.formIndex(after: &start) }
+        while end > start, bytes[bytes.index(before: end)] == UInt8(ascii: " ") { bytes.formIndex(before: &end) }
+        guard start < end else { return nil }
+        return String(header[start..<end])
     }
 }

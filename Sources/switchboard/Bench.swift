@@ -124,34 +124,29 @@ struct Bench: AsyncParsableCommand {
            "user":{"@odata.type":"#microsoft.graph.identity","displayName":"John","id":"112f7296-5fa4-42ca-bae8-6a692b15d4b8"}}}],
          "requestedModalities":["audio"],"mediaConfig":{"@odata.type":"#microsoft.graph.serviceHostedMediaConfig"}}
         """.utf8)
+        // The ceiling of this stack here: the same client and concurrency on the cheapest route.
+        let healthStarted = ContinuousClock.now
+        let healthFailures = try await Self.closedLoop(count: calls, concurrency: concurrency) {
+            let response = try await client.execute(HTTPClientRequest(url: "\(base)/_switchboard/health"), timeout: .seconds(30))
+            _ = try await response.body.collect(upTo: 1 << 16)
+            return response.status == .ok
+        }
+        let healthDuration = healthStarted.duration(to: .now)
+
         let started = ContinuousClock.now
         let starts = EstablishedRecorder()
-        let calls = self.calls
-        var failures = 0
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            var next = 0
-            func submit() {
-                guard next < calls else { return }
-                next += 1
-                group.addTask {
-                    var request = HTTPClientRequest(url: "\(base)/v1.0/communications/calls")
-                    request.method = .POST
-                    request.headers.add(name: "Authorization", value: "Bearer \(token)")
-                    request.headers.add(name: "Content-Type", value: "application/json")
-                    request.body = .bytes(ByteBuffer(bytes: body))
-                    let sent = ContinuousClock.now
-                    let response = try await client.execute(request, timeout: .seconds(30))
-                    let data = try await response.body.collect(upTo: 1 << 20)
-                    guard response.status == .created, let call = try? JSONDecoder().decode(Call.self, from: Data(buffer: data)), let id = call.id else { return false }
-                    starts.established(id, at: sent)
-                    return true
-                }
-            }
-            for _ in 0..<concurrency { submit() }
-            while let ok = try await group.next() {
-                if !ok { failures += 1 }
-                submit()
-            }
+        let failures = try await Self.closedLoop(count: calls, concurrency: concurrency) {
+            var request = HTTPClientRequest(url: "\(base)/v1.0/communications/calls")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let sent = ContinuousClock.now
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let data = try await response.body.collect(upTo: 1 << 20)
+            guard response.status == .created, let call = try? JSONDecoder().decode(Call.self, from: Data(buffer: data)), let id = call.id else { return false }
+            starts.established(id, at: sent)
+            return true
         }
         let created = ContinuousClock.now
         let expected = calls - failures
@@ -167,14 +162,42 @@ struct Bench: AsyncParsableCommand {
             return String(format: "%.1f ms", seconds(value) * 1000)
         }
         let lastEstablished = establishedTimes.values.max() ?? created
+        let healthRate = Double(calls - healthFailures) / seconds(healthDuration)
+        let createdRate = Double(expected) / seconds(started.duration(to: created))
+        let establishedRate = Double(latencies.count) / seconds(started.duration(to: lastEstablished))
+        func milliseconds(_ p: Double) -> String {
+            latencies.isEmpty ? "nan" : String(format: "%.1f", seconds(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) * 1000)
+        }
         print("""
         calls requested:     \(calls) (concurrency \(concurrency))
+        /health per second:  \(String(format: "%.0f", healthRate)) (\(healthFailures) failed; the same client and concurrency)
         calls created:       \(expected) (\(failures) failed)
         calls established:   \(latencies.count)\(finished ? "" : " (timed out waiting)")
-        created per second:  \(String(format: "%.0f", Double(expected) / seconds(started.duration(to: created))))
-        established per s:   \(String(format: "%.0f", Double(latencies.count) / seconds(started.duration(to: lastEstablished))))
+        created per second:  \(String(format: "%.0f", createdRate))
+        established per s:   \(String(format: "%.0f", establishedRate)) (\(String(format: "%.1f", 100 * establishedRate / healthRate)) % of /health)
         create→established:  p50 \(percentile(0.5)), p99 \(percentile(0.99))
+        summary calls=\(calls) concurrency=\(concurrency) health_rps=\(String(format: "%.0f", healthRate)) created_rps=\(String(format: "%.0f", createdRate)) established_rps=\(String(format: "%.0f", establishedRate)) ratio=\(String(format: "%.4f", establishedRate / healthRate)) p50_ms=\(milliseconds(0.5)) p99_ms=\(milliseconds(0.99)) failures=\(failures) timed_out=\(!finished)
         """)
+    }
+
+    /// Runs `operation` `count` times, `concurrency` at once (each finish starts the next),
+    /// and returns how many answered false.
+    static func closedLoop(count: Int, concurrency: Int, _ operation: @escaping @Sendable () async throws -> Bool) async throws -> Int {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            var next = 0
+            var failures = 0
+            func submit() {
+                guard next < count else { return }
+                next += 1
+                group.addTask { try await operation() }
+            }
+            for _ in 0..<concurrency { submit() }
+            while let ok = try await group.next() {
+                if !ok { failures += 1 }
+                submit()
+            }
+            return failures
+        }
     }
 
     static func token(client: HTTPClient, base: String) async throws -> String {

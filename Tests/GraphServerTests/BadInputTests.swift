@@ -107,6 +107,16 @@ import World
                 try garbage.expectGraphError(.unauthorized)
                 let unknown = try await client.send(.get, "/v1.0/communications/calls/x", token: "eyJhbGciOiJub25lIn0.e30.")
                 try unknown.expectGraphError(.unauthorized)
+                // The scheme in any case, spaces around the token: still the token.
+                let token = try await harness.token()
+                for header in ["bearer   \(token)  ", "BEARER \(token)"] {
+                    let response = try await client.execute(uri: "/v1.0/communications/calls/x", method: .get, headers: [.authorization: header])
+                    try response.expectGraphError(.notFound)
+                }
+                for header in ["Bearer ", "Bearer     ", "Bearer\(token)", "Basic \(token)", "Bearér \(token)"] {
+                    let response = try await client.execute(uri: "/v1.0/communications/calls/x", method: .get, headers: [.authorization: header])
+                    try response.expectGraphError(.unauthorized)
+                }
             }
             #expect(harness.stack.runtime.activeCallCount == 0)
         }
