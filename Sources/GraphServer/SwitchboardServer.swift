@@ -25,6 +25,8 @@ public struct SwitchboardServices: Sendable {
     public var controlToken: String?
     /// Injects the world's faults into notifications and answers.
     public var faults: FaultInjector?
+    /// Pushes back past these limits (429), reading the dispatcher's backlog.
+    public var overload: (limits: OverloadLimits, backlog: WebhookDispatcher.Gauge)?
 
     public init(
         runtime: CallRuntime, callbackKeys: CallbackKeyRing, accessTokenSigner: CallbackTokenSigner, clock: any WallClock,
@@ -48,6 +50,9 @@ public enum SwitchboardServer {
         if let token = services.controlToken { router.add(middleware: ControlTokenMiddleware(token: token)) }
         // Graph's own paths are parsed by hand (case-insensitive segments, qualified action
         // names, three collection prefixes), ahead of the router.
+        if let overload = services.overload {
+            router.add(middleware: OverloadMiddleware(limits: overload.limits, backlog: overload.backlog, clock: services.clock))
+        }
         if let faults = services.faults { router.add(middleware: FaultMiddleware(faults: faults, clock: services.clock)) }
         router.add(middleware: GraphCallsHandler(services: services, tokens: tokens))
 

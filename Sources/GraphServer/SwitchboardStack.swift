@@ -34,6 +34,7 @@ public struct SwitchboardStack: Sendable {
         controlToken: String? = nil,
         callbackPolicy: CallbackAddressPolicy = .init(),
         callbackKeyRotation: Duration? = nil,
+        overload: OverloadLimits = .init(),
         logger: Logger = Logger(label: "switchboard")
     ) async throws -> SwitchboardStack {
         let callbackKeys = try await CallbackKeyRing.load(store: store, clock: clock, rotationInterval: callbackKeyRotation, logger: logger)
@@ -61,6 +62,7 @@ public struct SwitchboardStack: Sendable {
         services.clockControl = ClockControl(clock: clock, runtime: runtime)
         services.controlToken = controlToken
         services.faults = faults
+        services.overload = (overload, dispatcher.pending)
         return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, callbackKeys: callbackKeys, services: services)
     }
 

@@ -25,6 +25,7 @@ public struct TestHarness: Sendable {
         world: World = .builtIn(),
         timerMode: TimerService.Mode = .automatic,
         controlToken: String? = nil,
+        overload: OverloadLimits = .init(),
         _ body: @Sendable (TestHarness) async throws -> T
     ) async throws -> T {
         var configuration = WebhookDispatcher.Configuration()
@@ -33,7 +34,7 @@ public struct TestHarness: Sendable {
         configuration.retryPolicy.jitter = 0
         let stack = try await SwitchboardStack.make(
             store: store, transport: webhooks, clock: clock, world: world, webhookConfiguration: configuration, timerMode: timerMode,
-            controlToken: controlToken
+            controlToken: controlToken, overload: overload
         )
         let harness = TestHarness(clock: clock, webhooks: webhooks, stack: stack)
         let result: Result<T, any Error>

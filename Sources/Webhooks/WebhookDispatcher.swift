@@ -3,6 +3,7 @@ import GraphModel
 import Logging
 import NetworkPolicy
 import ServiceLifecycle
+import Synchronization
 
 /// Delivers the outbox: signed POSTs to each call's callback URI, in order per call,
 /// retried with backoff, at least once.
@@ -85,6 +86,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
             }
             queues[delivery.callId] = queue
         }
+        pending.set(known.count)
         wake()
     }
 
@@ -94,11 +96,24 @@ public actor WebhookDispatcher: Service, OutboxListener {
         queues = [:]
         known = []
         failingOrigins = [:]
+        pending.set(0)
         wake()
     }
 
     /// Deliveries waiting, in flight or to be retried.
-    public var backlog: Int { queues.values.reduce(0) { $0 + $1.count } }
+    public var backlog: Int { known.count }
+
+    /// The backlog, readable without waiting on the dispatcher (the overload guard reads it
+    /// on every request).
+    public nonisolated let pending = Gauge()
+
+    /// A number one side writes and any side reads at once.
+    public final class Gauge: Sendable {
+        private let value = Mutex(0)
+        public init() {}
+        public var current: Int { value.withLock { $0 } }
+        func set(_ new: Int) { value.withLock { $0 = new } }
+    }
 
     public func run() async throws {
         var after: Int64 = 0
@@ -389,6 +404,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
 
     private func removeHead(_ delivery: Delivery) {
         known.remove(delivery.sequence)
+        pending.set(known.count)
         guard var queue = queues[delivery.callId], queue.first?.sequence == delivery.sequence else { return }
         queue.removeFirst()
         queues[delivery.callId] = queue.isEmpty ? nil : queue

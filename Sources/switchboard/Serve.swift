@@ -49,6 +49,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Hours between rotations of the key that signs callback tokens (the old key stays published for an hour); 0: only when POST /_switchboard/callback-keys/rotate says.")
     var callbackKeyRotation: Double = 24
 
+    @Option(help: "Notifications waiting for delivery beyond which Graph POST, PUT and PATCH get 429 with Retry-After; 0: no limit.")
+    var maxBacklog = 20_000
+
+    @Option(help: "Graph requests per second taken before 429 with Retry-After; 0: no limit.")
+    var maxRequestRate: Double = 0
+
     @OptionGroup(title: "Notification delivery")
     var delivery: DeliveryOptions
 
@@ -57,6 +63,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard callbackKeyRotation >= 0 else { throw ValidationError("--callback-key-rotation must not be negative.") }
+        guard maxBacklog >= 0, maxRequestRate >= 0 else { throw ValidationError("--max-backlog and --max-request-rate must not be negative.") }
         for network in callbackAllow where IPNetwork(network) == nil {
             throw ValidationError("--callback-allow \(network) is not a network: give an address or CIDR block such as 10.0.0.0/8 or fd00::/8.")
         }
@@ -95,6 +102,7 @@ struct Serve: AsyncParsableCommand {
             controlToken: controlToken,
             callbackPolicy: callbackPolicy,
             callbackKeyRotation: callbackKeyRotation == 0 ? nil : .milliseconds(Int64(callbackKeyRotation * 3_600_000)),
+            overload: OverloadLimits(maxBacklog: maxBacklog == 0 ? nil : maxBacklog, maxRequestRate: maxRequestRate == 0 ? nil : maxRequestRate),
             logger: logger
         )
         if controlToken == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {

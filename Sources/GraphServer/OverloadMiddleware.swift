@@ -1,0 +1,95 @@
+import CallRuntime
+import Foundation
+import GraphModel
+import HTTPTypes
+import Hummingbird
+import Synchronization
+import Webhooks
+
+/// How much work Switchboard takes on before it pushes back, as Graph does: 429
+/// `TooManyRequests` with `Retry-After`.
+public struct OverloadLimits: Sendable, Hashable {
+    /// Notifications waiting for delivery beyond which Graph requests that change something
+    /// (POST, PUT, PATCH) are refused; `nil`: no limit. Reads and deletes still pass, so a
+    /// bot can look and hang up while the backlog drains.
+    public var maxBacklog: Int?
+    /// Graph requests per second taken (a token bucket as deep as one second's worth);
+    /// `nil`: no limit.
+    public var maxRequestRate: Double?
+    /// The `Retry-After` given.
+    public var retryAfterSeconds: Int
+
+    public init(maxBacklog: Int? = 20_000, maxRequestRate: Double? = nil, retryAfterSeconds: Int = 1) {
+        self.maxBacklog = maxBacklog
+        self.maxRequestRate = maxRequestRate
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+}
+
+/// Refuses Graph requests past the ``OverloadLimits`` with Graph's throttling answer, so a
+/// load test meets bounded latency and a clear signal instead of an ever-growing delay.
+struct OverloadMiddleware<Context: RequestContext>: RouterMiddleware {
+    let limits: OverloadLimits
+    let backlog: WebhookDispatcher.Gauge
+    let clock: any WallClock
+    let bucket: TokenBucket?
+
+    init(limits: OverloadLimits, backlog: WebhookDispatcher.Gauge, clock: any WallClock) {
+        self.limits = limits
+        self.backlog = backlog
+        self.clock = clock
+        bucket = limits.maxRequestRate.map { TokenBucket(rate: $0) }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path.lowercased()
+        guard path.hasPrefix("/v1.0/") || path.hasPrefix("/beta/") else { return try await next(request, context) }
+        if let bucket, !bucket.take() {
+            return refuse(request, "Too many requests: more than \(limits.maxRequestRate.map { String(format: "%g", $0) } ?? "") a second.")
+        }
+        if let maxBacklog = limits.maxBacklog, [.post, .put, .patch].contains(request.method) {
+            let waiting = backlog.current
+            if waiting >= maxBacklog {
+                return refuse(request, "Too many requests: \(waiting) notifications are waiting for delivery (the limit is \(maxBacklog)).")
+            }
+        }
+        return try await next(request, context)
+    }
+
+    private func refuse(_ request: Request, _ message: String) -> Response {
+        var response = GraphErrorMiddleware<Context>.response(
+            GraphError(.tooManyRequests, code: "TooManyRequests", message: message + " Retry after \(limits.retryAfterSeconds) s."),
+            requestId: UUID().uuidString.lowercased(), clientRequestId: request.headers[HTTPField.Name("client-request-id")!], now: clock.now()
+        )
+        response.headers[HTTPField.Name("Retry-After")!] = String(limits.retryAfterSeconds)
+        return response
+    }
+}
+
+/// `rate` tokens a second, at most one second's worth saved up; real time (it limits real load).
+final class TokenBucket: Sendable {
+    private struct State {
+        var tokens: Double
+        var last: ContinuousClock.Instant
+    }
+
+    private let rate: Double
+    private let state: Mutex<State>
+
+    init(rate: Double) {
+        self.rate = rate
+        state = Mutex(State(tokens: rate, last: .now))
+    }
+
+    func take() -> Bool {
+        state.withLock { state in
+            let now = ContinuousClock.now
+            let (seconds, attoseconds) = state.last.duration(to: now).components
+            state.tokens = min(rate, state.tokens + (Double(seconds) + Double(attoseconds) / 1e18) * rate)
+            state.last = now
+            guard state.tokens >= 1 else { return false }
+            state.tokens -= 1
+            return true
+        }
+    }
+}
