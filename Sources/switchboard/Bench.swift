@@ -135,6 +135,7 @@ struct Bench: AsyncParsableCommand {
 
         let started = ContinuousClock.now
         let starts = EstablishedRecorder()
+        let throttled = Counter()
         let failures = try await Self.closedLoop(count: calls, concurrency: concurrency) {
             var request = HTTPClientRequest(url: "\(base)/v1.0/communications/calls")
             request.method = .POST
@@ -142,7 +143,15 @@ struct Bench: AsyncParsableCommand {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
             let sent = ContinuousClock.now
-            let response = try await client.execute(request, timeout: .seconds(30))
+            var response = try await client.execute(request, timeout: .seconds(30))
+            // A well-behaved client: throttled (429), it waits as told and tries again.
+            while response.status == .tooManyRequests {
+                throttled.add()
+                _ = try await response.body.collect(upTo: 1 << 20)
+                let wait = response.headers.first(name: "Retry-After").flatMap(Double.init) ?? 1
+                try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                response = try await client.execute(request, timeout: .seconds(30))
+            }
             let data = try await response.body.collect(upTo: 1 << 20)
             guard response.status == .created, let call = try? JSONDecoder().decode(Call.self, from: Data(buffer: data)), let id = call.id else { return false }
             starts.established(id, at: sent)
@@ -171,12 +180,12 @@ struct Bench: AsyncParsableCommand {
         print("""
         calls requested:     \(calls) (concurrency \(concurrency))
         /health per second:  \(String(format: "%.0f", healthRate)) (\(healthFailures) failed; the same client and concurrency)
-        calls created:       \(expected) (\(failures) failed)
+        calls created:       \(expected) (\(failures) failed; \(throttled.value) times throttled and retried after Retry-After)
         calls established:   \(latencies.count)\(finished ? "" : " (timed out waiting)")
         created per second:  \(String(format: "%.0f", createdRate))
         established per s:   \(String(format: "%.0f", establishedRate)) (\(String(format: "%.1f", 100 * establishedRate / healthRate)) % of /health)
         create→established:  p50 \(percentile(0.5)), p99 \(percentile(0.99))
-        summary calls=\(calls) concurrency=\(concurrency) health_rps=\(String(format: "%.0f", healthRate)) created_rps=\(String(format: "%.0f", createdRate)) established_rps=\(String(format: "%.0f", establishedRate)) ratio=\(String(format: "%.4f", establishedRate / healthRate)) p50_ms=\(milliseconds(0.5)) p99_ms=\(milliseconds(0.99)) failures=\(failures) timed_out=\(!finished)
+        summary calls=\(calls) concurrency=\(concurrency) health_rps=\(String(format: "%.0f", healthRate)) created_rps=\(String(format: "%.0f", createdRate)) established_rps=\(String(format: "%.0f", establishedRate)) ratio=\(String(format: "%.4f", establishedRate / healthRate)) p50_ms=\(milliseconds(0.5)) p99_ms=\(milliseconds(0.99)) failures=\(failures) throttled=\(throttled.value) timed_out=\(!finished)
         """)
     }
 
@@ -232,6 +241,13 @@ struct Bench: AsyncParsableCommand {
         for await port in ports { return port }
         throw CancellationError()
     }
+}
+
+/// A count several tasks add to.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
 
 /// When each call's `established` notification arrived.
