@@ -13,8 +13,7 @@ public struct Timestamp: Codable, Sendable, Hashable, Comparable {
 
     /// This instant moved by `duration` (millisecond precision).
     public func advanced(by duration: Duration) -> Timestamp {
-        let (seconds, attoseconds) = duration.components
-        return Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        Timestamp(millisecondsSinceEpoch: millisecondsSinceEpoch + duration.milliseconds)
     }
 
     /// The time from `self` to `other`.
@@ -95,4 +94,12 @@ public protocol WallClock: Sendable {
     func now() -> Timestamp
     /// Suspends until `deadline` (returns at once if it has passed); throws when cancelled.
     func sleep(until deadline: Timestamp) async throws
+}
+
+extension Duration {
+    /// Whole milliseconds (what the store keeps and the wire shows), truncated.
+    public var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
 }

@@ -68,8 +68,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The wait after failed attempt number `attempt`, spread by the jitter: `random` 0
     /// gives the shortest, 0.5 the nominal, towards 1 the longest. Never over the cap.
     public func backoff(afterAttempt attempt: Int, random: Double) -> Duration {
-        let (seconds, attoseconds) = backoff(afterAttempt: attempt).components
-        let nominal = Double(seconds) * 1000 + Double(attoseconds) / 1e15
+        let nominal = Double(backoff(afterAttempt: attempt).milliseconds)
         let factor = 1 + jitter * (2 * min(max(random, 0), 1) - 1)
         // Whole milliseconds: what the store keeps, and what a test can state.
         return min(.milliseconds(Int64((nominal * factor).rounded())), maxBackoff)

@@ -262,10 +262,9 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 failure = "fault: legacy format; answered \(status), not 204, so Graph's format is not sent"
             }
         }
-        let (seconds, attoseconds) = started.duration(to: .now).components
         let journal = DeliveryAttempt(
             sequence: delivery.sequence, attempt: attempt, at: startedAt.millisecondsSinceEpoch, status: status,
-            error: failure.isEmpty ? nil : failure, durationMilliseconds: seconds * 1000 + attoseconds / 1_000_000_000_000_000
+            error: failure.isEmpty ? nil : failure, durationMilliseconds: started.duration(to: .now).milliseconds
         )
         await record(delivery, attempt: attempt, outcome: outcome, failure: failure, journal: journal, receiverAnswered: status.map { $0 < 500 } ?? false)
     }

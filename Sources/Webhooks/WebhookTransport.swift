@@ -36,8 +36,7 @@ public struct HTTPClientWebhookTransport: WebhookTransport {
     public static func makeClient(connectionsPerHost: Int, connectTimeout: Duration = .seconds(10)) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
-        let (seconds, attoseconds) = connectTimeout.components
-        configuration.timeout.connect = .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+        configuration.timeout.connect = .milliseconds(connectTimeout.milliseconds)
         // Receivers do not send us elsewhere by themselves: a 302 is the dispatcher's to handle.
         configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -48,8 +47,7 @@ public struct HTTPClientWebhookTransport: WebhookTransport {
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let (seconds, attoseconds) = timeout.components
-        let response = try await client.execute(request, timeout: .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+        let response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))
         // Drain (bounded) so the connection can be reused.
         _ = try? await response.body.collect(upTo: 1 << 20)
         return WebhookResponse(status: Int(response.status.code), location: response.headers.first(name: "Location"))
