@@ -99,16 +99,10 @@ struct ControlCallEndpoints {
             return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(DeadLetters(value: entries)))
         }
         router.post("/_switchboard/dead-letters/redeliver") { request, context in
-            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            var sequences: [Int64]?
-            if buffer.readableBytes > 0 {
-                do {
-                    sequences = try JSONDecoder().decode(Redeliver.self, from: Data(buffer: buffer)).sequences
-                } catch {
-                    throw GraphError.badRequest(#"The body must be empty (all) or {"sequences": [1, 2]}."#)
-                }
-            }
-            let sent = try await services.runtime.redeliver(sequences: sequences)
+            let body = try await readJSONBody(
+                Redeliver.self, from: request, limit: context.maxUploadSize, unreadable: #"The body must be empty (all) or {"sequences": [1, 2]}."#
+            )
+            let sent = try await services.runtime.redeliver(sequences: body?.sequences)
             return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Redeliver(sequences: sent)))
         }
         router.post("/_switchboard/calls/:id/far-end") { request, context in
@@ -149,11 +143,9 @@ struct ControlCallEndpoints {
 
 /// Reads a control API body: JSON of the given shape, or a Graph-shaped 400 showing an example.
 func controlBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: SwitchboardRequestContext, example: String) async throws -> T {
-    let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-    if let violation = JSONLimits().violation(in: buffer.readableBytesView) { throw GraphError.badRequest(violation) }
-    do {
-        return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
-    } catch {
-        throw GraphError.badRequest("The body must be a JSON object such as \(example).")
+    let unreadable = "The body must be a JSON object such as \(example)."
+    guard let body = try await readJSONBody(T.self, from: request, limit: context.maxUploadSize, unreadable: unreadable) else {
+        throw GraphError.badRequest(unreadable)
     }
+    return body
 }

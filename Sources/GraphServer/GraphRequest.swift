@@ -47,10 +47,7 @@ struct GraphRequest: Sendable {
         if let contentType = request.headers[.contentType]?.lowercased(), !contentType.hasPrefix("application/json") {
             throw GraphError(.unsupportedMediaType, code: "BadRequest", message: "Content-Type must be application/json.")
         }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else { return nil }
-        if let violation = JSONLimits().violation(in: buffer.readableBytesView) { throw GraphError.badRequest(violation) }
-        return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        return try await readJSONBody(T.self, from: request, limit: context.maxUploadSize)
     }
 
     /// The caller's call `id`.
