@@ -22,7 +22,7 @@ struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             // A declared length over the limit is refused at once, before any of it is read.
             if let declared = request.headers[.contentLength].flatMap({ Int($0) }),
-               declared > (request.uri.path == "/_switchboard/snapshot" ? SnapshotEndpoint.sizeLimit : context.maxUploadSize) {
+               declared > RequestLimits.maxBody(path: request.uri.path, default: context.maxUploadSize) {
                 throw GraphError(.contentTooLarge, code: "RequestEntityTooLarge", message: "The request body (\(declared) bytes) is larger than allowed.")
             }
             var response = try await next(request, context)
@@ -78,4 +78,12 @@ struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 enum RequestLimits {
     /// The longest URL taken (Graph's ids are GUIDs; 4 KiB leaves room for any query).
     static let maxURILength = 4096
+
+    /// Routes that take bodies larger than the context's 1 MiB: a snapshot holds every call.
+    static let largeBodies = ["/_switchboard/snapshot": 256 * 1024 * 1024]
+
+    /// The largest body `path` takes: declared lengths past it are refused before reading.
+    static func maxBody(path: String, default limit: Int) -> Int {
+        largeBodies[path] ?? limit
+    }
 }

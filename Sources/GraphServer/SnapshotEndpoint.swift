@@ -7,9 +7,6 @@ import Hummingbird
 struct SnapshotEndpoint {
     let services: SwitchboardServices
 
-    /// The largest snapshot a PUT takes.
-    static let sizeLimit = 256 * 1024 * 1024
-
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -20,8 +17,8 @@ struct SnapshotEndpoint {
         router.get("/_switchboard/snapshot") { _, _ in
             jsonResponse(.ok, try Self.encoder().encode(try await services.runtime.snapshot()))
         }
-        router.put("/_switchboard/snapshot") { request, _ in
-            let buffer = try await request.body.collect(upTo: Self.sizeLimit)
+        router.put("/_switchboard/snapshot") { request, context in
+            let buffer = try await request.body.collect(upTo: RequestLimits.maxBody(path: "/_switchboard/snapshot", default: context.maxUploadSize))
             let snapshot: RuntimeSnapshot
             do {
                 snapshot = try JSONDecoder().decode(RuntimeSnapshot.self, from: Data(buffer: buffer))
