@@ -65,7 +65,7 @@ public final class FaultInjector: DeliveryFaults, Sendable {
     /// Faults strike only a notification's first try: what follows is the retry a bot must survive.
     public func fault(for delivery: Delivery, attempt: Int) async -> DeliveryFault? {
         guard attempt == 1 else { return nil }
-        let plan = world.current.faults
+        let plan = world.faults
         guard !plan.isEmpty else { return nil }
         let incoming = plan.legacyIncomingNotification ? Self.incomingCall(in: delivery.body) : nil
         return state.withLock { state -> DeliveryFault? in
@@ -92,7 +92,7 @@ public final class FaultInjector: DeliveryFaults, Sendable {
 
     /// The fault for a Graph request, if one strikes it (logged, with the call its path names).
     public func apiFault(method: String, path: String) -> FaultPlan.APIFault? {
-        let plan = world.current.faults
+        let plan = world.faults
         guard !plan.api.isEmpty else { return nil }
         let lower = path.lowercased()
         return state.withLock { state -> FaultPlan.APIFault? in

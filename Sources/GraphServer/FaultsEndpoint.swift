@@ -18,7 +18,7 @@ struct FaultsEndpoint {
         let world = services.runtime.world
         let faults = services.faults
         router.get("/_switchboard/faults") { _, _ in
-            jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Listing(plan: world.current.faults, injected: faults?.events() ?? [])))
+            jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Listing(plan: world.faults, injected: faults?.events() ?? [])))
         }
         router.put("/_switchboard/faults") { request, context in
             let plan = try await controlBody(FaultPlan.self, request, context, example: #"{"notifications": [{"kind": "duplicate", "rate": 0.5}], "api": [{"kind": "throttle", "path": "/v1.0/communications/calls", "count": 1}]}"#)

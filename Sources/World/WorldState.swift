@@ -15,6 +15,9 @@ public final class WorldState: Sendable {
     /// The world now.
     public var current: World { state.withLock { $0 } }
 
+    /// The faults now, without copying the rest of the world (read on every delivery and request).
+    public var faults: FaultPlan { state.withLock { $0.faults } }
+
     /// Changes the world; `body` runs under the lock, so changes never interleave.
     public func update<T>(_ body: (inout World) throws -> T) rethrows -> T {
         try state.withLock { try body(&$0) }
