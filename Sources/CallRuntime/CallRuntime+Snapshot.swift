@@ -79,7 +79,7 @@ extension CallRuntime {
                 meetings: world.current.meetings.map { .init(id: $0.id, attendees: $0.attendees) },
                 calls: try stored.calls.map { record in
                     .init(id: record.id, appId: record.appId, tenantId: record.tenantId,
-                          state: try JSONDecoder().decode(JSONValue.self, from: Data(record.state)))
+                          state: try JSONDecoder().decode(JSONValue.self, from: Data(try record.state())))
                 },
                 notifications: stored.deliveries.map { delivery in
                     .init(
@@ -117,7 +117,7 @@ extension CallRuntime {
             }
             guard machines[call.id] == nil else { throw CallRuntimeError.invalidRequest("calls: '\(call.id)' is listed twice.") }
             machines[call.id] = machine
-            records.append(CallRecord(id: call.id, appId: call.appId, tenantId: call.tenantId, state: Array(try encoder.encode(machine))))
+            records.append(CallRecord(id: call.id, appId: call.appId, tenantId: call.tenantId, value: MachineState(machine)))
         }
         var deliveries: [Delivery] = []
         var attempts: [DeliveryAttempt] = []

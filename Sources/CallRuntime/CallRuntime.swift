@@ -74,7 +74,7 @@ public final class CallRuntime: Sendable {
         var restored: [String: CallMachine] = [:]
         for record in records {
             do {
-                restored[record.id] = try JSONDecoder().decode(CallMachine.self, from: Data(record.state))
+                restored[record.id] = try MachineState.machine(in: record)
             } catch {
                 logger.error("Stored call state could not be read; call left out", metadata: ["call.id": "\(record.id)", "error": "\(error)"])
             }
@@ -354,10 +354,7 @@ public final class CallRuntime: Sendable {
         if removed {
             change.removals.append(id)
         } else {
-            change.upserts.append(CallRecord(
-                id: id, appId: machine.appId, tenantId: machine.tenantId,
-                state: Array(try JSONEncoder().encode(machine))
-            ))
+            change.upserts.append(CallRecord(id: id, appId: machine.appId, tenantId: machine.tenantId, value: MachineState(machine)))
         }
         let deliveries = try await store.commit(change)
         machines.withLock { $0[id] = removed ? nil : machine }

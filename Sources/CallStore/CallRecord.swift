@@ -1,16 +1,66 @@
+/// A value that writes itself as a call's stored state when a store needs the bytes.
+public protocol StoredStateValue: Sendable {
+    /// The bytes a store persists, and which ``CallRecord/init(id:appId:tenantId:state:)``
+    /// takes back.
+    func encodedState() throws -> [UInt8]
+}
+
 /// One call as stored: routing columns plus the engine's state, opaque to the store.
+///
+/// The runtime hands a store the state as a value; a store that persists it encodes it
+/// (``state()``) in the transaction, one in memory keeps the value and encodes it only if
+/// it is exported. A commit then costs no encoding when nothing is written out.
 public struct CallRecord: Sendable, Hashable {
     public var id: String
     public var appId: String
     public var tenantId: String
-    /// The engine's state, serialised by the runtime.
-    public var state: [UInt8]
+    private var source: Source
 
+    private enum Source: Sendable {
+        case bytes([UInt8])
+        case value(any StoredStateValue)
+    }
+
+    /// A record whose state is already bytes (read back from a store or a snapshot).
     public init(id: String, appId: String, tenantId: String, state: [UInt8]) {
         self.id = id
         self.appId = appId
         self.tenantId = tenantId
-        self.state = state
+        source = .bytes(state)
+    }
+
+    /// A record whose state is encoded when a store first needs it.
+    public init(id: String, appId: String, tenantId: String, value: any StoredStateValue) {
+        self.id = id
+        self.appId = appId
+        self.tenantId = tenantId
+        source = .value(value)
+    }
+
+    /// The engine's state as bytes, encoded now if the record holds a value.
+    public func state() throws -> [UInt8] {
+        switch source {
+        case .bytes(let bytes): bytes
+        case .value(let value): try value.encodedState()
+        }
+    }
+
+    /// The value the record was made from, when it was made from one (a store in memory
+    /// hands it back as it was given, so nothing is decoded).
+    public var value: (any StoredStateValue)? {
+        if case .value(let value) = source { return value }
+        return nil
+    }
+
+    public static func == (lhs: CallRecord, rhs: CallRecord) -> Bool {
+        lhs.id == rhs.id && lhs.appId == rhs.appId && lhs.tenantId == rhs.tenantId && (try? lhs.state()) == (try? rhs.state())
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(appId)
+        hasher.combine(tenantId)
+        hasher.combine(try? state())
     }
 }
 

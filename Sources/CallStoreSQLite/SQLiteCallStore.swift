@@ -48,14 +48,16 @@ public actor SQLiteCallStore: CallStore {
     }
 
     public func commit(_ change: CallChange) async throws -> [Delivery] {
-        try await serial.withLock("") {
+        // Encoded before the transaction, so the database waits on no encoding.
+        let states = try change.upserts.map { try $0.state() }
+        return try await serial.withLock("") {
             _ = try await connection.query("BEGIN IMMEDIATE")
             do {
-                for record in change.upserts {
+                for (record, state) in zip(change.upserts, states) {
                     _ = try await connection.query(
                         "INSERT INTO calls (id, app_id, tenant_id, state) VALUES (?, ?, ?, ?) "
                             + "ON CONFLICT(id) DO UPDATE SET app_id = excluded.app_id, tenant_id = excluded.tenant_id, state = excluded.state",
-                        [.text(record.id), .text(record.appId), .text(record.tenantId), .blob(ByteBuffer(bytes: record.state))]
+                        [.text(record.id), .text(record.appId), .text(record.tenantId), .blob(ByteBuffer(bytes: state))]
                     )
                 }
                 for id in change.removals {
@@ -243,7 +245,7 @@ public actor SQLiteCallStore: CallStore {
                 for record in snapshot.calls {
                     _ = try await connection.query(
                         "INSERT INTO calls (id, app_id, tenant_id, state) VALUES (?, ?, ?, ?)",
-                        [.text(record.id), .text(record.appId), .text(record.tenantId), .blob(ByteBuffer(bytes: record.state))]
+                        [.text(record.id), .text(record.appId), .text(record.tenantId), .blob(ByteBuffer(bytes: try record.state()))]
                     )
                 }
                 for d in snapshot.deliveries {
