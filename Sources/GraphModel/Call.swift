@@ -3,27 +3,27 @@ public struct Call: GraphObject {
     public var id: String?
     public var callbackUri: String?
     public var callChainId: String?
-    public var callOptions: CallOptions?
+    @Indirect public var callOptions: CallOptions?
     public var callRoutes: [CallRoute]?
-    public var chatInfo: ChatInfo?
+    @Indirect public var chatInfo: ChatInfo?
     public var direction: CallDirection?
-    public var incomingContext: IncomingContext?
+    @Indirect public var incomingContext: IncomingContext?
     public var mediaConfig: MediaConfig?
     public var mediaState: CallMediaState?
-    public var meetingInfo: MeetingInfo?
+    @Indirect public var meetingInfo: MeetingInfo?
     public var myParticipantId: String?
     public var requestedModalities: [Modality]?
     public var resultInfo: ResultInfo?
-    public var source: ParticipantInfo?
+    @Indirect public var source: ParticipantInfo?
     public var state: CallState?
     public var subject: String?
     public var targets: [InvitationParticipantInfo]?
     public var tenantId: String?
-    public var toneInfo: ToneInfo?
-    public var transcription: CallTranscriptionInfo?
+    @Indirect public var toneInfo: ToneInfo?
+    @Indirect public var transcription: CallTranscriptionInfo?
     // Beta-only properties.
     public var activeModalities: [Modality]?
-    public var answeredBy: ParticipantInfo?
+    @Indirect public var answeredBy: ParticipantInfo?
     public var meetingCapability: JSONValue?
     public var ringingTimeoutInSeconds: Int?
     public var routingPolicies: [RoutingPolicy]?

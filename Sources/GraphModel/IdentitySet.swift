@@ -4,17 +4,17 @@
 /// encrypted, …) is written as `communicationsIdentitySet`, whatever it was read as: Graph's
 /// own examples put those keys on a plain `identitySet` as open properties.
 public struct IdentitySet: GraphObject {
-    public var application: Identity?
-    public var device: Identity?
-    public var user: Identity?
-    public var applicationInstance: Identity?
-    public var assertedIdentity: Identity?
-    public var azureCommunicationServicesUser: Identity?
-    public var encrypted: Identity?
+    @Indirect public var application: Identity?
+    @Indirect public var device: Identity?
+    @Indirect public var user: Identity?
+    @Indirect public var applicationInstance: Identity?
+    @Indirect public var assertedIdentity: Identity?
+    @Indirect public var azureCommunicationServicesUser: Identity?
+    @Indirect public var encrypted: Identity?
     public var endpointType: EndpointType?
-    public var guest: Identity?
-    public var onPremises: Identity?
-    public var phone: Identity?
+    @Indirect public var guest: Identity?
+    @Indirect public var onPremises: Identity?
+    @Indirect public var phone: Identity?
     /// Whether the input named `communicationsIdentitySet`.
     public var declaredCommunications = false
     public var additionalData: [String: JSONValue] = [:]

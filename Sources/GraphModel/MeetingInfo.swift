@@ -6,7 +6,7 @@ public struct MeetingInfo: GraphObject {
 
     public var kind: Kind
     /// organizerMeetingInfo.
-    public var organizer: IdentitySet?
+    @Indirect public var organizer: IdentitySet?
     /// joinMeetingIdMeetingInfo.
     public var joinMeetingId: String?
     /// joinMeetingIdMeetingInfo.

@@ -1,14 +1,14 @@
 /// `microsoft.graph.participant` (entity).
 public struct Participant: GraphObject {
     public var id: String?
-    public var info: ParticipantInfo?
+    @Indirect public var info: ParticipantInfo?
     public var isInLobby: Bool?
     public var isMuted: Bool?
     public var mediaStreams: [MediaStream]?
     public var metadata: String?
-    public var recordingInfo: RecordingInfo?
+    @Indirect public var recordingInfo: RecordingInfo?
     public var removedState: RemovedState?
-    public var restrictedExperience: OnlineMeetingRestricted?
+    @Indirect public var restrictedExperience: OnlineMeetingRestricted?
     public var rosterSequenceNumber: Int64?
     // Beta-only properties.
     public var isIdentityAnonymized: Bool?

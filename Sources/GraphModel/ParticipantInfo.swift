@@ -1,6 +1,6 @@
 /// `microsoft.graph.participantInfo`.
 public struct ParticipantInfo: GraphObject {
-    public var identity: IdentitySet?
+    @Indirect public var identity: IdentitySet?
     public var countryCode: String?
     public var endpointType: EndpointType?
     public var languageId: String?
@@ -41,7 +41,7 @@ public struct ParticipantInfo: GraphObject {
 
 /// `microsoft.graph.invitationParticipantInfo` (OpenType).
 public struct InvitationParticipantInfo: GraphObject {
-    public var identity: IdentitySet?
+    @Indirect public var identity: IdentitySet?
     public var hidden: Bool?
     public var participantId: String?
     public var removeFromDefaultAudioRoutingGroup: Bool?
