@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "World", dependencies: ["GraphModel", "CallEngine", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "Webhooks", dependencies: [
             "GraphModel", "CallStore", "NetworkPolicy",
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "JWTKit", package: "jwt-kit"),

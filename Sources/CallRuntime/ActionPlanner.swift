@@ -156,7 +156,7 @@ public struct ActionPlanner: Sendable {
             guard let identity = invitation.identity else {
                 throw .invalidRequest("participants[\(index)] needs an identity.")
             }
-            if CallPlanner.isBot(identity), machine.participants.contains(where: { CallPlanner.isBot($0.info?.identity) && $0.id != machine.graphCall.myParticipantId }) || invitations.count { CallPlanner.isBot($0.identity) } > 1 {
+            if CallPlanner.isBot(identity), machine.participants.contains(where: { CallPlanner.isBot($0.info?.identity) && $0.id != machine.graphCall.myParticipantId }) || invitations.count(where: { CallPlanner.isBot($0.identity) }) > 1 {
                 throw .invalidRequest("Only one bot can be invited into a call.")
             }
             try requirePhoneCapableSource(identity, machine: machine)

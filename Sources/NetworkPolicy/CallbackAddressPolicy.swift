@@ -61,15 +61,33 @@ public struct CallbackAddressPolicy: Sendable, Hashable {
     /// The lower-cased scheme (`http` or `https`) and host (IPv6 without brackets) of an
     /// absolute URL; `nil` for any other scheme.
     public static func schemeAndHost(of uri: String) -> (scheme: String, host: String)? {
-        let lower = uri.lowercased()
-        let scheme = lower.hasPrefix("https://") ? "https" : lower.hasPrefix("http://") ? "http" : ""
-        guard !scheme.isEmpty else { return nil }
-        let rest = lower.dropFirst(scheme.count + 3)
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
+        guard let (scheme, hostPort) = schemeAndHostPort(of: uri) else { return nil }
         if hostPort.hasPrefix("[") {
             return (scheme, String(hostPort.prefix { $0 != "]" }.dropFirst()))
         }
         return (scheme, String(hostPort.prefix { $0 != ":" }))
+    }
+
+    /// Scheme, host and port of a URL, lower-cased (`https://bot.example.com:8443`): the
+    /// unit a receiver is up or down in. Any other scheme: the URL itself.
+    public static func origin(of uri: String) -> String {
+        guard let (scheme, hostPort) = schemeAndHostPort(of: uri) else { return uri }
+        return scheme + "://" + hostPort
+    }
+
+    /// The lower-cased scheme (`http` or `https`) and authority without user info.
+    private static func schemeAndHostPort(of uri: String) -> (scheme: String, hostPort: String)? {
+        let scheme: String
+        if uri.utf8.count >= 8, uri.utf8.prefix(8).map({ $0 | 0x20 }).elementsEqual("https://".utf8.map { $0 | 0x20 }) {
+            scheme = "https"
+        } else if uri.utf8.count >= 7, uri.utf8.prefix(7).map({ $0 | 0x20 }).elementsEqual("http://".utf8.map { $0 | 0x20 }) {
+            scheme = "http"
+        } else {
+            return nil
+        }
+        let rest = uri.utf8.dropFirst(scheme.utf8.count + 3)
+        let authority = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        let hostPort = authority.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false).last ?? authority
+        return (scheme, String(decoding: hostPort, as: UTF8.self).lowercased())
     }
 }

@@ -1,5 +1,7 @@
 import CallStore
+import DequeModule
 import GraphModel
+import HeapModule
 import Logging
 import NetworkPolicy
 import ServiceLifecycle
@@ -43,6 +45,14 @@ public actor WebhookDispatcher: Service, OutboxListener {
     private var queues: [String: [Delivery]] = [:]
     private var known: Set<Int64> = []
     private var inFlight: Set<String> = []
+    /// Calls whose oldest notification is due and not in flight, in the order they became
+    /// so: the loop starts tries from here without looking at any other call.
+    private var ready = Deque<String>()
+    private var isReady: Set<String> = []
+    /// When a call's oldest notification comes due, or a failing receiver is to be probed,
+    /// earliest first. Entries are not removed when things change; each is checked when it
+    /// comes up.
+    private var scheduled = Heap<Scheduled>()
     /// Tries in flight per receiver origin (scheme, host and port).
     private var originsInFlight: [String: Int] = [:]
     /// Receivers whose last try failed, with when it was made: probed every ``Configuration/probeInterval``.
@@ -72,8 +82,10 @@ public actor WebhookDispatcher: Service, OutboxListener {
 
     /// Hands over deliveries just committed to the store.
     public func enqueue(_ deliveries: [Delivery]) {
+        let now = clock.now()
         for delivery in deliveries where delivery.status == .pending && known.insert(delivery.sequence).inserted {
             var queue = queues[delivery.callId, default: []]
+            let head = queue.first?.sequence
             if let held = awaitingReorder.removeValue(forKey: delivery.callId), queue.count == 1, queue[0].sequence == held {
                 // A reorder fault held the head back for this one: it overtakes.
                 queue.insert(delivery, at: 0)
@@ -85,6 +97,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 queue.append(delivery)
             }
             queues[delivery.callId] = queue
+            if queue.first?.sequence != head { schedule(delivery.callId, now: now) }
         }
         pending.set(known.count)
         wake()
@@ -95,8 +108,12 @@ public actor WebhookDispatcher: Service, OutboxListener {
     public func reset() {
         queues = [:]
         known = []
+        ready = []
+        isReady = []
+        scheduled = Heap()
         failingOrigins = [:]
         pending.set(0)
+        due.set(0)
         wake()
     }
 
@@ -105,15 +122,11 @@ public actor WebhookDispatcher: Service, OutboxListener {
 
     /// The backlog, readable without waiting on the dispatcher (the overload guard reads it
     /// on every request).
-    public nonisolated let pending = Gauge()
+    public nonisolated let pending = BacklogGauge()
 
-    /// A number one side writes and any side reads at once.
-    public final class Gauge: Sendable {
-        private let value = Mutex(0)
-        public init() {}
-        public var current: Int { value.withLock { $0 } }
-        func set(_ new: Int) { value.withLock { $0 = new } }
-    }
+    /// Notifications due and not yet sent: more than a round of tries waiting means the
+    /// dispatcher is falling behind (the overload guard paces writers on it).
+    public nonisolated let due = BacklogGauge()
 
     public func run() async throws {
         var after: Int64 = 0
@@ -148,24 +161,25 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 continue
             }
             let now = clock.now()
-            var nextDue: Timestamp?
-            for (callId, queue) in queues where !inFlight.contains(callId) {
-                guard inFlight.count < configuration.maxConcurrentDeliveries, let head = queue.first else { break }
-                var due = Timestamp(millisecondsSinceEpoch: head.notBefore)
-                let origin = Self.origin(of: head.url)
-                if due > now, let lastTry = failingOrigins[origin], originsInFlight[origin, default: 0] == 0 {
-                    // A probe: one try at a failing receiver, sooner than its backoff.
-                    due = min(due, lastTry.advanced(by: configuration.probeInterval))
-                }
-                if due <= now {
-                    inFlight.insert(callId)
-                    originsInFlight[origin, default: 0] += 1
-                    group.addTask { await self.attempt(head) }
-                } else if nextDue.map({ due < $0 }) ?? true {
-                    nextDue = due
+            while let first = scheduled.min, first.due <= now {
+                switch scheduled.removeMin().target {
+                case .call(let callId): schedule(callId, now: now)
+                case .probe(let origin): probe(origin, now: now)
                 }
             }
-            if let nextDue, armedWakeup.map({ nextDue < $0 }) ?? true {
+            while inFlight.count < configuration.maxConcurrentDeliveries, let callId = ready.popFirst() {
+                isReady.remove(callId)
+                guard !inFlight.contains(callId), let head = queues[callId]?.first else { continue }
+                guard head.notBefore <= now.millisecondsSinceEpoch else {
+                    schedule(callId, now: now)
+                    continue
+                }
+                inFlight.insert(callId)
+                originsInFlight[CallbackAddressPolicy.origin(of: head.url), default: 0] += 1
+                group.addTask { await self.attempt(head) }
+            }
+            due.set(ready.count)
+            if let nextDue = scheduled.min?.due, armedWakeup.map({ nextDue < $0 }) ?? true {
                 armedWakeup = nextDue
                 let clock = self.clock
                 group.addTask {
@@ -177,6 +191,57 @@ public actor WebhookDispatcher: Service, OutboxListener {
         }
         armedWakeup = nil
         group.cancelAll()
+    }
+
+    /// What comes due in ``scheduled``.
+    struct Scheduled: Comparable {
+        enum Target {
+            /// A call's oldest notification.
+            case call(String)
+            /// A failing receiver, to be tried with its oldest waiting notification.
+            case probe(origin: String)
+        }
+
+        var due: Timestamp
+        var order: Int
+        var target: Target
+
+        static func == (lhs: Scheduled, rhs: Scheduled) -> Bool { (lhs.due, lhs.order) == (rhs.due, rhs.order) }
+        static func < (lhs: Scheduled, rhs: Scheduled) -> Bool { (lhs.due, lhs.order) < (rhs.due, rhs.order) }
+    }
+
+    private var scheduledCount = 0
+
+    private func schedule(_ target: Scheduled.Target, at due: Timestamp) {
+        scheduledCount += 1
+        scheduled.insert(Scheduled(due: due, order: scheduledCount, target: target))
+    }
+
+    /// Puts call `callId` where its oldest notification belongs: ready when due, scheduled
+    /// when not; nowhere while a try is in flight (its outcome schedules the call again).
+    private func schedule(_ callId: String, now: Timestamp) {
+        guard !inFlight.contains(callId), let head = queues[callId]?.first else { return }
+        if head.notBefore <= now.millisecondsSinceEpoch {
+            if isReady.insert(callId).inserted { ready.append(callId) }
+        } else {
+            schedule(.call(callId), at: Timestamp(millisecondsSinceEpoch: head.notBefore))
+        }
+    }
+
+    /// Tries failing receiver `origin` now with its oldest waiting notification, whatever
+    /// the backoff says, unless a try at it is in flight or it answered since.
+    private func probe(_ origin: String, now: Timestamp) {
+        guard let lastTry = failingOrigins[origin], lastTry.advanced(by: configuration.probeInterval) <= now,
+              originsInFlight[origin, default: 0] == 0 else { return }
+        var oldest: (callId: String, sequence: Int64)?
+        for (callId, queue) in queues where !inFlight.contains(callId) {
+            guard let head = queue.first, head.sequence < oldest?.sequence ?? .max,
+                  CallbackAddressPolicy.origin(of: head.url) == origin else { continue }
+            oldest = (callId, head.sequence)
+        }
+        guard let oldest else { return }
+        queues[oldest.callId]![0].notBefore = min(queues[oldest.callId]![0].notBefore, now.millisecondsSinceEpoch)
+        schedule(oldest.callId, now: now)
     }
 
     private func wakeup(armedFor deadline: Timestamp) {
@@ -372,33 +437,29 @@ public actor WebhookDispatcher: Service, OutboxListener {
             logger.error("Could not record a delivery outcome", metadata: metadata)
         }
         inFlight.remove(delivery.callId)
-        let origin = Self.origin(of: delivery.url)
+        let origin = CallbackAddressPolicy.origin(of: delivery.url)
         originsInFlight[origin, default: 1] -= 1
         if originsInFlight[origin] == 0 { originsInFlight[origin] = nil }
         if case .retry = outcome {} else { moves[delivery.sequence] = nil }
+        let now = clock.now()
         if receiverAnswered {
-            if failingOrigins.removeValue(forKey: origin) != nil { release(origin: origin) }
+            if failingOrigins.removeValue(forKey: origin) != nil { release(origin: origin, now: now) }
         } else {
-            failingOrigins[origin] = clock.now()
+            failingOrigins[origin] = now
+            schedule(.probe(origin: origin), at: now.advanced(by: configuration.probeInterval))
         }
+        schedule(delivery.callId, now: now)
         wake()
     }
 
     /// A receiver is back: what waits for it is due now, whatever its backoff said.
-    private func release(origin: String) {
-        let now = clock.now().millisecondsSinceEpoch
-        for (callId, queue) in queues where queue.first.map({ Self.origin(of: $0.url) == origin && $0.notBefore > now }) == true {
-            queues[callId]![0].notBefore = now
+    private func release(origin: String, now: Timestamp) {
+        for (callId, queue) in queues {
+            guard let head = queue.first, head.notBefore > now.millisecondsSinceEpoch,
+                  CallbackAddressPolicy.origin(of: head.url) == origin else { continue }
+            queues[callId]![0].notBefore = now.millisecondsSinceEpoch
+            schedule(callId, now: now)
         }
-    }
-
-    /// Scheme, host and port of a URL: the unit a receiver is up or down in.
-    static func origin(of url: String) -> String {
-        let characters = Array(url)
-        guard let colon = characters.firstIndex(of: ":"), characters[colon...].starts(with: Array("://")) else { return url }
-        let hostStart = colon + 3
-        let end = characters[hostStart...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? characters.endIndex
-        return String(characters[..<end]).lowercased()
     }
 
     private func removeHead(_ delivery: Delivery) {

@@ -61,4 +61,12 @@ import Testing
             #expect(throws: CallbackAddressPolicy.Refusal.self, "\(uri)") { try standard.check(uri) }
         }
     }
+
+    @Test func originsNameTheReceiverWhateverThePathCaseOrUserInfo() {
+        #expect(CallbackAddressPolicy.origin(of: "HTTPS://Bot.Contoso.com:8443/callback?x=1") == "https://bot.contoso.com:8443")
+        #expect(CallbackAddressPolicy.origin(of: "https://user:secret@bot.contoso.com/cb") == "https://bot.contoso.com")
+        #expect(CallbackAddressPolicy.origin(of: "http://[::1]:9000#frag") == "http://[::1]:9000")
+        #expect(CallbackAddressPolicy.origin(of: "ftp://bot/cb") == "ftp://bot/cb")
+        #expect(CallbackAddressPolicy.schemeAndHost(of: "https://user@[2001:db8::1]:443/cb")! == ("https", "2001:db8::1"))
+    }
 }
