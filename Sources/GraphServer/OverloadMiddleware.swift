@@ -18,11 +18,38 @@ public struct OverloadLimits: Sendable, Hashable {
     public var maxRequestRate: Double?
     /// The `Retry-After` given.
     public var retryAfterSeconds: Int
+    /// Notifications due and not yet sent beyond which Graph requests that change something
+    /// wait (up to ``maxPaceWait``) for delivery to catch up before they are handled; `nil`:
+    /// they never wait. A client that creates work faster than its notifications can be
+    /// delivered is slowed to their pace, so notifications stay as prompt as Graph's instead
+    /// of falling ever further behind. Receivers that are down do not count (their
+    /// notifications wait for a retry, not for the dispatcher).
+    public var paceBacklog: Int?
+    /// The longest a request waits for ``paceBacklog``; then it is handled anyway.
+    public var maxPaceWait: Duration
 
-    public init(maxBacklog: Int? = 20_000, maxRequestRate: Double? = nil, retryAfterSeconds: Int = 1) {
+    public init(
+        maxBacklog: Int? = 20_000, maxRequestRate: Double? = nil, retryAfterSeconds: Int = 1,
+        paceBacklog: Int? = 16, maxPaceWait: Duration = .seconds(1)
+    ) {
         self.maxBacklog = maxBacklog
         self.maxRequestRate = maxRequestRate
         self.retryAfterSeconds = retryAfterSeconds
+        self.paceBacklog = paceBacklog
+        self.maxPaceWait = maxPaceWait
+    }
+}
+
+/// The dispatcher's figures the overload guard reads.
+public struct DeliveryBacklog: Sendable {
+    /// Notifications waiting, in flight or to be retried.
+    public var pending: BacklogGauge
+    /// Notifications due and not yet sent.
+    public var due: BacklogGauge
+
+    public init(pending: BacklogGauge, due: BacklogGauge) {
+        self.pending = pending
+        self.due = due
     }
 }
 
@@ -30,11 +57,11 @@ public struct OverloadLimits: Sendable, Hashable {
 /// load test meets bounded latency and a clear signal instead of an ever-growing delay.
 struct OverloadMiddleware<Context: RequestContext>: RouterMiddleware {
     let limits: OverloadLimits
-    let backlog: WebhookDispatcher.Gauge
+    let backlog: DeliveryBacklog
     let clock: any WallClock
     let bucket: TokenBucket?
 
-    init(limits: OverloadLimits, backlog: WebhookDispatcher.Gauge, clock: any WallClock) {
+    init(limits: OverloadLimits, backlog: DeliveryBacklog, clock: any WallClock) {
         self.limits = limits
         self.backlog = backlog
         self.clock = clock
@@ -47,13 +74,31 @@ struct OverloadMiddleware<Context: RequestContext>: RouterMiddleware {
         if let bucket, !bucket.take() {
             return refuse(request, "Too many requests: more than \(limits.maxRequestRate.map { String(format: "%g", $0) } ?? "") a second.")
         }
-        if let maxBacklog = limits.maxBacklog, [.post, .put, .patch].contains(request.method) {
-            let waiting = backlog.current
+        guard [.post, .put, .patch].contains(request.method) else { return try await next(request, context) }
+        if let maxBacklog = limits.maxBacklog {
+            let waiting = backlog.pending.current
             if waiting >= maxBacklog {
                 return refuse(request, "Too many requests: \(waiting) notifications are waiting for delivery (the limit is \(maxBacklog)).")
             }
         }
+        if let paceBacklog = limits.paceBacklog, backlog.due.current > paceBacklog {
+            await pace(below: paceBacklog)
+        }
         return try await next(request, context)
+    }
+
+    /// Waits until no more than `limit` notifications are due, or ``OverloadLimits/maxPaceWait``
+    /// has passed on the clock.
+    private func pace(below limit: Int) async {
+        let deadline = clock.now().advanced(by: limits.maxPaceWait)
+        let clock = self.clock
+        let due = backlog.due
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await due.wait(untilAtMost: limit) }
+            group.addTask { try? await clock.sleep(until: deadline) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     private func refuse(_ request: Request, _ message: String) -> Response {

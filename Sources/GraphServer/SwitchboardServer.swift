@@ -26,7 +26,7 @@ public struct SwitchboardServices: Sendable {
     /// Injects the world's faults into notifications and answers.
     public var faults: FaultInjector?
     /// Pushes back past these limits (429), reading the dispatcher's backlog.
-    public var overload: (limits: OverloadLimits, backlog: WebhookDispatcher.Gauge)?
+    public var overload: (limits: OverloadLimits, backlog: DeliveryBacklog)?
 
     public init(
         runtime: CallRuntime, callbackKeys: CallbackKeyRing, accessTokenSigner: CallbackTokenSigner, clock: any WallClock,

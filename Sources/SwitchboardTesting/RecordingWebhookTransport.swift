@@ -50,8 +50,21 @@ public final class RecordingWebhookTransport: WebhookTransport {
     }
 
     private let state = Mutex(State())
+    /// 1 while POSTs are held (``hold()``), 0 otherwise.
+    private let held = BacklogGauge()
 
     public init() {}
+
+    /// Keeps every POST from now on waiting, unanswered, until ``release()``: a receiver
+    /// that has stopped answering, with the dispatcher's tries piling up in flight.
+    public func hold() {
+        held.set(1)
+    }
+
+    /// Lets the held POSTs, and those to come, through.
+    public func release() {
+        held.set(0)
+    }
 
     /// The status answered from now on (202 by default; anything else is a failure).
     public func respond(with status: Int) {
@@ -109,6 +122,8 @@ public final class RecordingWebhookTransport: WebhookTransport {
     }
 
     public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> WebhookResponse {
+        await held.wait(untilAtMost: 0)
+        try Task.checkCancellation()
         let (response, ready) = state.withLock { state -> (WebhookResponse, [CheckedContinuation<Void, Never>]) in
             state.attempts += 1
             let response = state.responder?(url) ?? WebhookResponse(status: state.status)

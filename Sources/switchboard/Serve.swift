@@ -55,6 +55,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Graph requests per second taken before 429 with Retry-After; 0: no limit.")
     var maxRequestRate: Double = 0
 
+    @Option(help: "Notifications due and unsent beyond which Graph POST, PUT and PATCH wait (up to --max-pace-wait seconds) for delivery to catch up; -1: never wait.")
+    var paceBacklog = OverloadLimits().paceBacklog ?? -1
+
+    @Option(help: "Seconds a request waits for delivery to catch up before it is handled anyway.")
+    var maxPaceWait: Double = 1
+
     @OptionGroup(title: "Notification delivery")
     var delivery: DeliveryOptions
 
@@ -64,6 +70,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard callbackKeyRotation >= 0 else { throw ValidationError("--callback-key-rotation must not be negative.") }
         guard maxBacklog >= 0, maxRequestRate >= 0 else { throw ValidationError("--max-backlog and --max-request-rate must not be negative.") }
+        guard paceBacklog >= -1, maxPaceWait >= 0 else { throw ValidationError("--pace-backlog must be -1 or more, --max-pace-wait not negative.") }
         for network in callbackAllow where IPNetwork(network) == nil {
             throw ValidationError("--callback-allow \(network) is not a network: give an address or CIDR block such as 10.0.0.0/8 or fd00::/8.")
         }
@@ -102,7 +109,10 @@ struct Serve: AsyncParsableCommand {
             controlToken: controlToken,
             callbackPolicy: callbackPolicy,
             callbackKeyRotation: callbackKeyRotation == 0 ? nil : .milliseconds(Int64(callbackKeyRotation * 3_600_000)),
-            overload: OverloadLimits(maxBacklog: maxBacklog == 0 ? nil : maxBacklog, maxRequestRate: maxRequestRate == 0 ? nil : maxRequestRate),
+            overload: OverloadLimits(
+                maxBacklog: maxBacklog == 0 ? nil : maxBacklog, maxRequestRate: maxRequestRate == 0 ? nil : maxRequestRate,
+                paceBacklog: paceBacklog < 0 ? nil : paceBacklog, maxPaceWait: .milliseconds(Int64(maxPaceWait * 1000))
+            ),
             logger: logger
         )
         if controlToken == nil, !["127.0.0.1", "localhost", "::1"].contains(host) {

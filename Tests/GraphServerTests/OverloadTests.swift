@@ -3,6 +3,7 @@ import GraphModel
 import GraphServer
 import HTTPTypes
 import Hummingbird
+import Synchronization
 import HummingbirdTesting
 import SwitchboardTesting
 import Testing
@@ -46,6 +47,57 @@ import Testing
                 for _ in 0..<3 { statuses.append(try await client.send(.get, "/v1.0/communications/calls/none", token: token).status) }
                 #expect(statuses == [.notFound, .notFound, .tooManyRequests])
                 #expect(try await client.send(.get, "/_switchboard/health").status == .ok)
+            }
+        }
+    }
+
+    @Test func writesWaitWhileNotificationsFallBehindAndGoOnWhenTheyCatchUp() async throws {
+        try await withPacedCreate { harness, paced, answered in
+            // Waiting for delivery to catch up: not handled yet.
+            #expect(!answered())
+            #expect(harness.stack.runtime.activeCallCount == 9)
+
+            harness.webhooks.release()
+            let status = try await paced.value
+            #expect(status == .created)
+            #expect(harness.stack.runtime.activeCallCount == 10)
+        }
+    }
+
+    @Test func aPacedWriteIsHandledAnywayOnceItHasWaitedLongEnough() async throws {
+        try await withPacedCreate { harness, paced, _ in
+            // The receiver stays stuck; a second on the clock later the request goes through.
+            harness.clock.advance(by: .seconds(1))
+            let status = try await paced.value
+            #expect(status == .created)
+            #expect(harness.stack.dispatcher.due.current >= 1)
+            harness.webhooks.release()
+        }
+    }
+
+    /// A receiver that has stopped answering, the harness's eight tries in flight at it and a
+    /// ninth notification due, with no notification allowed to wait (`paceBacklog` 0): a create
+    /// sent now is paced. `body` gets the harness, that create, and whether it was answered yet.
+    private func withPacedCreate(
+        _ body: @escaping @Sendable (TestHarness, Task<HTTPResponse.Status, any Error>, @escaping @Sendable () -> Bool) async throws -> Void
+    ) async throws {
+        try await TestHarness.run(overload: OverloadLimits(paceBacklog: 0, maxPaceWait: .seconds(1))) { harness in
+            let token = try await harness.token()
+            let dispatcher = harness.stack.dispatcher
+            harness.webhooks.hold()
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                for _ in 0..<9 {
+                    #expect(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).status == .created)
+                }
+                while dispatcher.due.current < 1, !Task.isCancelled { await Task.yield() }
+                let answered = Mutex(false)
+                let paced = Task {
+                    let status = try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).status
+                    answered.withLock { $0 = true }
+                    return status
+                }
+                while dispatcher.due.waiting < 1, !Task.isCancelled { await Task.yield() }
+                try await body(harness, paced) { answered.withLock { $0 } }
             }
         }
     }
