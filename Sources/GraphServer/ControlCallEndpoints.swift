@@ -31,6 +31,8 @@ struct ControlCallEndpoints {
         /// pending, delivered or dead.
         var state: String
         var url: String
+        /// When the change that caused it was committed (as `Switchboard-Committed-At` says).
+        var committedAt: String?
         /// The body POSTed (a commsNotifications object).
         var body: JSONValue
         var attempts: [Attempt]
@@ -76,6 +78,7 @@ struct ControlCallEndpoints {
             let entries = journal.map { delivery, attempts in
                 JournalEntry(
                     sequence: delivery.sequence, state: delivery.status.rawValue, url: delivery.url,
+                    committedAt: delivery.createdAt == 0 ? nil : Timestamp(millisecondsSinceEpoch: delivery.createdAt).iso8601Milliseconds,
                     body: (try? JSONDecoder().decode(JSONValue.self, from: Data(delivery.body))) ?? .null,
                     attempts: attempts.map { attempt in
                         JournalEntry.Attempt(

@@ -30,6 +30,20 @@ enum ControlOpenAPI {
             }
           }
         },
+        "/_switchboard/stats": {
+          "get": {
+            "summary": "What the server holds now: live calls, the notification backlog, resident memory.",
+            "operationId": "stats",
+            "responses": {
+              "200": {"description": "The figures.", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "calls": {"type": "integer", "description": "Calls in memory (not ended)."},
+                "notificationsPending": {"type": "integer", "description": "Notifications waiting, in flight or to be retried."},
+                "notificationsDue": {"type": "integer", "description": "Notifications due and not yet sent."},
+                "residentBytes": {"type": "integer", "description": "The process's resident memory (Linux only)."}
+              }, "required": ["calls", "notificationsPending", "notificationsDue"]}}}}
+            }
+          }
+        },
         "/_switchboard/openapi.json": {
           "get": {
             "summary": "This document.",
@@ -256,6 +270,7 @@ enum ControlOpenAPI {
                     "sequence": {"type": "integer"},
                     "state": {"type": "string", "enum": ["pending", "delivered", "dead"]},
                     "url": {"type": "string"},
+                    "committedAt": {"type": "string", "format": "date-time", "description": "When the change that caused it was committed (the Switchboard-Committed-At header)."},
                     "body": {"type": "object", "description": "The commsNotifications POSTed (keys sorted)."},
                     "attempts": {"type": "array", "items": {
                       "type": "object",

@@ -26,7 +26,9 @@ public struct SwitchboardServices: Sendable {
     /// Injects the world's faults into notifications and answers.
     public var faults: FaultInjector?
     /// Pushes back past these limits (429), reading the dispatcher's backlog.
-    public var overload: (limits: OverloadLimits, backlog: DeliveryBacklog)?
+    public var overload: OverloadLimits?
+    /// The dispatcher's backlog, for the overload guard and `/_switchboard/stats`.
+    public var backlog: DeliveryBacklog?
 
     public init(
         runtime: CallRuntime, callbackKeys: CallbackKeyRing, accessTokenSigner: CallbackTokenSigner, clock: any WallClock,
@@ -50,8 +52,8 @@ public enum SwitchboardServer {
         if let token = services.controlToken { router.add(middleware: ControlTokenMiddleware(token: token)) }
         // Graph's own paths are parsed by hand (case-insensitive segments, qualified action
         // names, three collection prefixes), ahead of the router.
-        if let overload = services.overload {
-            router.add(middleware: OverloadMiddleware(limits: overload.limits, backlog: overload.backlog, clock: services.clock))
+        if let overload = services.overload, let backlog = services.backlog {
+            router.add(middleware: OverloadMiddleware(limits: overload, backlog: backlog, clock: services.clock))
         }
         if let faults = services.faults { router.add(middleware: FaultMiddleware(faults: faults, clock: services.clock)) }
         router.add(middleware: GraphCallsHandler(services: services, tokens: tokens))
@@ -59,6 +61,7 @@ public enum SwitchboardServer {
         router.get("/_switchboard/health") { _, _ in
             jsonResponse(.ok, Data(#"{"status":"ok"}"#.utf8))
         }
+        StatsEndpoint(services: services).register(on: router)
         TokenEndpoint(issuer: tokens, clock: services.clock).register(on: router)
         DiscoveryEndpoints(services: services).register(on: router)
         RecordingEndpoint(services: services).register(on: router)

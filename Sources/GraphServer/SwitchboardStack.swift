@@ -62,7 +62,8 @@ public struct SwitchboardStack: Sendable {
         services.clockControl = ClockControl(clock: clock, runtime: runtime)
         services.controlToken = controlToken
         services.faults = faults
-        services.overload = (overload, DeliveryBacklog(pending: dispatcher.pending, due: dispatcher.due))
+        services.overload = overload
+        services.backlog = DeliveryBacklog(pending: dispatcher.pending, due: dispatcher.due)
         return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, callbackKeys: callbackKeys, services: services)
     }
 

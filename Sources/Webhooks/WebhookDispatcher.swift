@@ -261,6 +261,9 @@ public actor WebhookDispatcher: Service, OutboxListener {
     public static let deliveryIdHeader = "Switchboard-Delivery-Id"
     /// The header counting tries of a notification, from 1.
     public static let deliveryAttemptHeader = "Switchboard-Delivery-Attempt"
+    /// The header giving when the change that caused a notification was committed (the
+    /// server's clock, ISO 8601 UTC with milliseconds): how late it arrives.
+    public static let committedAtHeader = "Switchboard-Committed-At"
 
     /// One attempt at the oldest undelivered notification of a call.
     private func attempt(_ delivery: Delivery) async {
@@ -282,7 +285,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
         if case .legacyFormat(let legacy) = fault { body = legacy }
         do {
             let token = try await keys.callbackToken(appId: delivery.appId, tenantId: delivery.tenantId)
-            let headers = [
+            var headers = [
                 ("Content-Type", "application/json"),
                 ("Accept", "application/json"),
                 ("Authorization", "Bearer \(token)"),
@@ -292,6 +295,9 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 (Self.deliveryIdHeader, String(delivery.sequence)),
                 (Self.deliveryAttemptHeader, String(attempt)),
             ]
+            if delivery.createdAt != 0 {
+                headers.append((Self.committedAtHeader, Timestamp(millisecondsSinceEpoch: delivery.createdAt).iso8601Milliseconds))
+            }
             response = try await transport.post(url: delivery.url, headers: headers, body: body, timeout: configuration.requestTimeout)
             if let status = response?.status, !(200..<300).contains(status) { failure = "HTTP \(status)" }
             if case .duplicate = fault, failure.isEmpty {

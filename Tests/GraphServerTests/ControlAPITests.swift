@@ -88,9 +88,34 @@ import World
                 #expect(harness.webhooks.accepted[0].headers["Switchboard-Delivery-Id"] == sequence)
                 #expect(harness.webhooks.accepted[0].headers["Switchboard-Delivery-Attempt"] == "2")
                 #expect(harness.webhooks.accepted[1].headers["Switchboard-Delivery-Attempt"] == "1")
+                // And says when its change was committed, on the server's clock.
+                #expect(harness.webhooks.accepted[0].headers["Switchboard-Committed-At"] == journal?[index: 0]?["committedAt"]?.stringValue)
+                #expect(harness.webhooks.accepted[0].headers["Switchboard-Committed-At"]?.hasSuffix("Z") == true)
                 #expect(journal?[index: 0]?["state"] == .string("delivered"))
                 #expect(journal?[index: 0]?["url"] == .string("https://bot.contoso.com/callback"))
                 try await client.send(.get, "/_switchboard/calls/never-was/notifications").expectGraphError(.notFound)
+            }
+        }
+    }
+
+    @Test func statsCountLiveCallsAndWaitingNotifications() async throws {
+        try await TestHarness.run { harness in
+            let token = try await harness.token()
+            harness.webhooks.respond(with: 503)
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                #expect(try await client.send(.get, "/_switchboard/stats").json["calls"] == .number(0))
+                #expect(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).status == .created)
+                await harness.webhooks.waitForAttempts(1)
+                while harness.stack.dispatcher.pending.current < 1, !Task.isCancelled { await Task.yield() }
+                let stats = try await client.send(.get, "/_switchboard/stats").json
+                #expect(stats["calls"] == .number(1))
+                // The establishing notification, refused and waiting for its retry.
+                #expect(stats["notificationsPending"] == .number(1))
+                #expect(stats["notificationsDue"] == .number(0))
+                #if os(Linux)
+                guard case .number(let resident)? = stats["residentBytes"] else { Issue.record("no residentBytes"); return }
+                #expect(resident > 1_000_000)
+                #endif
             }
         }
     }
