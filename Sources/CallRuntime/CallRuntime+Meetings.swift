@@ -20,7 +20,7 @@ extension CallRuntime {
         guard let user = world.current.user(id: userId) else {
             throw CallRuntimeError.invalidRequest("'\(userId)' is no user of the world.")
         }
-        let (callId, participants) = liveRoster(of: found)
+        let (callId, participants) = try await liveRoster(of: found)
         if found.attendees.contains(where: { $0.lowercased() == user.id.lowercased() }) || participants.contains(where: { Self.names($0, user.id) }) {
             throw CallRuntimeError.conflict(code: "alreadyPresent", message: "'\(user.displayName)' is in meeting '\(found.id)' already.")
         }
@@ -36,7 +36,7 @@ extension CallRuntime {
     public func removeAttendee(meetingId: String, identityId: String) async throws {
         let found = try meeting(meetingId)
         let attending = found.attendees.contains { $0.lowercased() == identityId.lowercased() }
-        let (callId, participants) = liveRoster(of: found)
+        let (callId, participants) = try await liveRoster(of: found)
         let inCall = participants.contains { Self.names($0, identityId) }
         guard attending || inCall else { throw CallRuntimeError.engine(.participantNotFound(identityId)) }
         updateAttendees(of: found) { $0.removeAll { $0.lowercased() == identityId.lowercased() } }
@@ -46,9 +46,9 @@ extension CallRuntime {
     }
 
     /// One of the bots' calls in the meeting, and the roster they all see (the same in each).
-    private func liveRoster(of meeting: WorldMeeting) -> (callId: String?, participants: [Participant]) {
-        guard let callId = calls(inMeeting: meeting.threadId).first else { return (nil, []) }
-        return (callId, machine(id: callId)?.participants ?? [])
+    private func liveRoster(of meeting: WorldMeeting) async throws -> (callId: String?, participants: [Participant]) {
+        guard let callId = try await calls(inMeeting: meeting.threadId).first else { return (nil, []) }
+        return (callId, try await machine(id: callId)?.participants ?? [])
     }
 
     private func updateAttendees(of meeting: WorldMeeting, _ change: (inout [String]) -> Void) {

@@ -70,7 +70,8 @@ extension CallRuntime {
     /// Everything: calls, notifications (pending, delivered, dead) with their tries,
     /// signals between calls, meetings' attendees, and the time. Recordings are not in it.
     public func snapshot() async throws -> RuntimeSnapshot {
-        try await locks.withLock(Self.signalsKey) {
+        await restored()
+        return try await locks.withLock(Self.signalsKey) {
             let stored = try await store.export()
             let tries = Dictionary(grouping: stored.attempts, by: \.sequence)
             return RuntimeSnapshot(
@@ -105,6 +106,7 @@ extension CallRuntime {
     /// re-arms the calls' timers and hands pending notifications to the dispatcher. Checked
     /// first: a snapshot that does not read leaves everything as it was.
     public func restore(_ snapshot: RuntimeSnapshot) async throws {
+        await restored()
         guard snapshot.switchboardSnapshot == RuntimeSnapshot.format else {
             throw CallRuntimeError.invalidRequest("switchboardSnapshot must be \(RuntimeSnapshot.format) (this server's format).")
         }

@@ -37,8 +37,26 @@ public final class CallRuntime: Sendable {
     public let recordings = RecordingVault()
     let locks = KeyedLock()
     /// The live calls, as last committed. The store is written only through this runtime,
-    /// so the cache never disagrees with it.
-    private let machines = Mutex<[String: CallMachine]>([:])
+    /// so the cache never disagrees with it. Calls restored at start are known by their
+    /// summary until first used; their state is read from the store then.
+    private let machines = Mutex<[String: Slot]>([:])
+    /// 1 while stored calls are being restored: every request waits for it to be 0.
+    private let restoring = SharedCount()
+
+    /// A live call in the cache.
+    private enum Slot {
+        case loaded(CallMachine)
+        /// Restored at start, state not read yet.
+        case stored(appId: String, tenantId: String, meetingThreadId: String?)
+
+        func belongs(to caller: CallerApp) -> Bool {
+            let (appId, tenantId) = switch self {
+            case .loaded(let machine): (machine.appId, machine.tenantId)
+            case .stored(let appId, let tenantId, _): (appId, tenantId)
+            }
+            return appId.lowercased() == caller.appId.lowercased() && tenantId.lowercased() == caller.tenantId.lowercased()
+        }
+    }
     /// Fires the timers; run it in the service group.
     public let timers: TimerService
     private let timerSink: TimerSink
@@ -67,33 +85,82 @@ public final class CallRuntime: Sendable {
         sink.runtime = self
     }
 
-    /// Loads every stored call and re-arms its timers (timers that came due while the
-    /// server was down fire at once). Call once at start, before serving requests.
+    /// Makes every request wait until ``restore()`` has run: for a caller that restores in
+    /// the background (``RestoreService``) while the server already answers.
+    public func holdUntilRestored() {
+        restoring.set(1)
+    }
+
+    /// Requests waiting for the restore to finish.
+    public var waitingForRestore: Int { restoring.waiting }
+
+    /// Waits while stored calls are being restored.
+    func restored() async {
+        await restoring.wait(untilAtMost: 0)
+    }
+
+    /// Re-arms every stored call's timers from its summary (timers that came due while the
+    /// server was down fire at once); states are read when each call is next used. Calls
+    /// stored without a summary (by an older release) are read whole. Call once at start.
     public func restore() async throws {
-        let records = try await store.allCalls()
-        var restored: [String: CallMachine] = [:]
-        for record in records {
+        defer { restoring.set(0) }
+        let started = ContinuousClock.now
+        let summaries = try await store.callSummaries()
+        var slots: [String: Slot] = [:]
+        var timersToArm: [(String, CallTimer)] = []
+        slots.reserveCapacity(summaries.count)
+        for entry in summaries {
+            if let bytes = entry.summary, let summary = MachineSummary(parsing: bytes) {
+                slots[entry.id] = .stored(appId: entry.appId, tenantId: entry.tenantId, meetingThreadId: summary.meetingThreadId)
+                for timer in summary.timers { timersToArm.append((entry.id, timer)) }
+                continue
+            }
             do {
-                restored[record.id] = try MachineState.machine(in: record)
+                guard let record = try await store.call(id: entry.id) else { continue }
+                let machine = try MachineState.machine(in: record)
+                slots[entry.id] = .loaded(machine)
+                for timer in machine.timers { timersToArm.append((entry.id, timer)) }
             } catch {
-                logger.error("Stored call state could not be read; call left out", metadata: ["call.id": "\(record.id)", "error": "\(error)"])
+                logger.error("Stored call state could not be read; call left out", metadata: ["call.id": "\(entry.id)", "error": "\(error)"])
             }
         }
-        machines.withLock { $0.merge(restored) { _, new in new } }
-        for (id, machine) in restored {
-            for timer in machine.timers { timers.arm(timer, callId: id) }
-        }
-        logger.info("Calls restored", metadata: ["calls": "\(restored.count)"])
+        machines.withLock { $0.merge(slots) { _, new in new } }
+        timers.arm(timersToArm)
+        logger.info("Calls restored", metadata: ["calls": "\(slots.count)", "ms": "\(started.duration(to: .now).milliseconds)"])
         // Signals committed before a stop but not yet applied.
         await applySignals()
+    }
+
+    /// Live call `id` as last committed, its state read from the store if it was restored
+    /// and not used since; nil when it is not live.
+    private func loadedMachine(_ id: String) async throws -> CallMachine? {
+        switch machines.withLock({ $0[id] }) {
+        case nil:
+            return nil
+        case .loaded(let machine):
+            return machine
+        case .stored:
+            guard let record = try await store.call(id: id) else {
+                machines.withLock { $0[id] = nil }
+                return nil
+            }
+            let machine = try MachineState.machine(in: record)
+            // Unless a change was committed meanwhile, which is newer.
+            return machines.withLock { slots in
+                if case .loaded(let newer)? = slots[id] { return newer }
+                slots[id] = .loaded(machine)
+                return machine
+            }
+        }
     }
 
     // MARK: Commands
 
     /// Places an outgoing call for `caller`; returns the call as the 201 response shows it.
     public func placeCall(_ request: Call, caller: CallerApp, profile: GraphWireProfile) async throws -> Call {
+        await restored()
         // Calls in meetings, for a join to find the bots already there.
-        let inMeetings = request.meetingInfo == nil ? [] : meetingCalls()
+        let inMeetings = request.meetingInfo == nil ? [] : try await meetingCalls()
         let plan = try planner.plan(request, caller: caller, profile: profile, meetingCalls: inMeetings)
         let id = plan.call.id ?? ""
         let signalled = try await locks.withLock(id) { () async throws -> Bool in
@@ -107,6 +174,7 @@ public final class CallRuntime: Sendable {
     /// Someone in the world calls a bot: the call is announced at the bot's webhook (or the
     /// request's callbackUri). Returns the call's id.
     public func receiveIncoming(_ request: IncomingCallRequest) async throws -> String {
+        await restored()
         let plan = try incoming.plan(request)
         let id = plan.call.id ?? ""
         try await locks.withLock(id) {
@@ -123,17 +191,17 @@ public final class CallRuntime: Sendable {
             guard case .answer(var plan) = command, machine.kind == .meeting,
                   let meeting = machine.graphCall.chatInfo?.threadId.flatMap(actions.world.meeting(threadId:)) else { return command }
             let planner = CallPlanner(world: actions.world, newId: self.newId, actions: actions)
-            plan.conference = planner.conference(meeting, meetingCalls: self.meetingCalls(), modalities: plan.acceptedModalities)
+            plan.conference = planner.conference(meeting, meetingCalls: try await self.meetingCalls(), modalities: plan.acceptedModalities)
             return .answer(plan)
         }
     }
 
     /// The call `id` as `caller` may see it: another application's call, or its own call in
     /// another tenant, does not exist for it (404, exactly as for an unknown id).
-    public func call(id: String, caller: CallerApp) throws(CallRuntimeError) -> CallMachine {
-        guard let machine = machines.withLock({ $0[id] }), machine.appId.lowercased() == caller.appId.lowercased(),
-              machine.tenantId.lowercased() == caller.tenantId.lowercased() else {
-            throw .callNotFound(id)
+    public func call(id: String, caller: CallerApp) async throws -> CallMachine {
+        await restored()
+        guard machines.withLock({ $0[id] })?.belongs(to: caller) == true, let machine = try await loadedMachine(id) else {
+            throw CallRuntimeError.callNotFound(id)
         }
         return machine
     }
@@ -156,7 +224,7 @@ public final class CallRuntime: Sendable {
         _ plan: @Sendable (ActionPlanner, CallMachine) async throws -> CallCommand
     ) async throws -> CallReply? {
         let (reply, signalled) = try await locks.withLock(id) { () async throws -> (CallReply?, Bool) in
-            var machine = try call(id: id, caller: caller)
+            var machine = try await call(id: id, caller: caller)
             let command = try await plan(actions, machine)
             let effects = try step(&machine, .command(command))
             let signalled = try await apply(machine, effects)
@@ -169,8 +237,9 @@ public final class CallRuntime: Sendable {
 
     /// Something the far end does in call `id` (a participant hangs up, presses keys).
     public func farEnd(_ input: CallMachine.Input, callId id: String) async throws {
+        await restored()
         let signalled = try await locks.withLock(id) { () async throws -> Bool in
-            guard var machine = machines.withLock({ $0[id] }) else { throw CallRuntimeError.callNotFound(id) }
+            guard var machine = try await loadedMachine(id) else { throw CallRuntimeError.callNotFound(id) }
             let effects = try step(&machine, input)
             return try await apply(machine, effects)
         }
@@ -179,7 +248,8 @@ public final class CallRuntime: Sendable {
 
     /// Every notification kept for call `id`, with the tries at delivering it (the journal).
     public func journal(callId id: String) async throws -> [(Delivery, [DeliveryAttempt])] {
-        try await store.journal(callId: id)
+        await restored()
+        return try await store.journal(callId: id)
     }
 
     /// Notifications whose retries ran out, oldest first.
@@ -206,23 +276,37 @@ public final class CallRuntime: Sendable {
     }
 
     /// The live calls in the meeting of chat thread `threadId`.
-    public func calls(inMeeting threadId: String) -> [String] {
-        meetingCalls().filter { $0.graphCall.chatInfo?.threadId == threadId }.map(\.id).sorted()
+    public func calls(inMeeting threadId: String) async throws -> [String] {
+        try await meetingCalls().filter { $0.graphCall.chatInfo?.threadId == threadId }.map(\.id).sorted()
     }
 
     /// The live calls the bots are in meetings with (an unanswered invitation is not one).
-    func meetingCalls() -> [CallMachine] {
-        machines.withLock { $0.values.filter(\.isInMeeting) }
+    func meetingCalls() async throws -> [CallMachine] {
+        await restored()
+        let candidates = machines.withLock { slots in
+            slots.compactMap { id, slot -> String? in
+                switch slot {
+                case .loaded(let machine): machine.isInMeeting ? id : nil
+                case .stored(_, _, let thread): thread == nil ? nil : id
+                }
+            }
+        }
+        var calls: [CallMachine] = []
+        for id in candidates {
+            if let machine = try await loadedMachine(id), machine.isInMeeting { calls.append(machine) }
+        }
+        return calls
     }
 
     /// Replaces every live call (a restored snapshot).
     func replaceMachines(_ restored: [String: CallMachine]) {
-        machines.withLock { $0 = restored }
+        machines.withLock { $0 = restored.mapValues(Slot.loaded) }
     }
 
     /// Live call `id` (any application's), as last committed.
-    func machine(id: String) -> CallMachine? {
-        machines.withLock { $0[id] }
+    func machine(id: String) async throws -> CallMachine? {
+        await restored()
+        return try await loadedMachine(id)
     }
 
     /// Whether call `id` is live (any application's).
@@ -234,6 +318,7 @@ public final class CallRuntime: Sendable {
     /// forgotten (the clock stays where it is). Meant for between tests: a request in flight
     /// while it runs may leave its call behind.
     public func reset() async throws {
+        await restored()
         try await locks.withLock(Self.signalsKey) {
             try await store.reset()
             await outbox.reset()
@@ -262,7 +347,7 @@ public final class CallRuntime: Sendable {
     func timerFired(callId: String, name: CallTimer.Name, generation: Int) async {
         do {
             let signalled = try await locks.withLock(callId) { () async throws -> Bool in
-                guard var machine = machines.withLock({ $0[callId] }) else { return false }
+                guard var machine = try await loadedMachine(callId) else { return false }
                 let effects = try machine.handle(.timerFired(name, generation: generation), now: clock.now())
                 guard !effects.isEmpty else { return false }
                 return try await apply(machine, effects)
@@ -295,7 +380,7 @@ public final class CallRuntime: Sendable {
 
     private func apply(_ signal: Signal) async throws {
         try await locks.withLock(signal.callId) {
-            guard var machine = machines.withLock({ $0[signal.callId] }),
+            guard var machine = try await loadedMachine(signal.callId),
                   let input = try? JSONDecoder().decode(CallSignal.self, from: Data(signal.payload)) else {
                 // The call has ended (or the signal is unreadable): nothing to do but consume it.
                 _ = try await store.commit(CallChange(consumedSignals: [signal.sequence]))
@@ -310,9 +395,10 @@ public final class CallRuntime: Sendable {
     /// notification still waiting for it move there, in one commit (an ended call's last
     /// notifications move all the same).
     public func moveCallback(callId: String, to url: String) async throws {
+        await restored()
         try await locks.withLock(callId) {
             let retarget = DeliveryRetarget(callId: callId, url: url)
-            guard var machine = machines.withLock({ $0[callId] }) else {
+            guard var machine = try await loadedMachine(callId) else {
                 _ = try await store.commit(CallChange(retargets: [retarget]))
                 return
             }
@@ -357,7 +443,7 @@ public final class CallRuntime: Sendable {
             change.upserts.append(CallRecord(id: id, appId: machine.appId, tenantId: machine.tenantId, value: MachineState(machine)))
         }
         let deliveries = try await store.commit(change)
-        machines.withLock { $0[id] = removed ? nil : machine }
+        machines.withLock { $0[id] = removed ? nil : .loaded(machine) }
         if !deliveries.isEmpty { await outbox.enqueue(deliveries) }
         for case .schedule(let timer) in effects { timers.arm(timer, callId: id) }
         return !change.signals.isEmpty

@@ -15,6 +15,10 @@ struct MachineState: StoredStateValue {
         Array(try JSONEncoder().encode(machine))
     }
 
+    func encodedSummary() throws -> [UInt8] {
+        MachineSummary(machine).encoded
+    }
+
     /// The machine a stored record holds: the value it was given, or its bytes decoded.
     static func machine(in record: CallRecord) throws -> CallMachine {
         if let state = record.value as? MachineState { return state.machine }

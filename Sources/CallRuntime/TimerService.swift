@@ -70,6 +70,17 @@ public final class TimerService: Service, Sendable {
         try await driving.withLock("driving", body)
     }
 
+    /// Arms many timers at once (the calls restored at start).
+    func arm(_ entries: [(callId: String, timer: CallTimer)]) {
+        guard !entries.isEmpty else { return }
+        heap.withLock { heap in
+            for (callId, timer) in entries {
+                heap.insert(Entry(due: timer.due, callId: callId, name: timer.name, generation: timer.generation))
+            }
+        }
+        wakeup.signal()
+    }
+
     /// Arms `timer` for `callId`.
     func arm(_ timer: CallTimer, callId: String) {
         let isEarliest = heap.withLock { heap -> Bool in

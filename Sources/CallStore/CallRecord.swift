@@ -1,8 +1,11 @@
 /// A value that writes itself as a call's stored state when a store needs the bytes.
 public protocol StoredStateValue: Sendable {
-    /// The bytes a store persists, and which ``CallRecord/init(id:appId:tenantId:state:)``
+    /// The bytes a store persists, and which ``CallRecord/init(id:appId:tenantId:state:summary:)``
     /// takes back.
     func encodedState() throws -> [UInt8]
+    /// What the runtime needs of the call at start (its timers, say) without reading the
+    /// whole state: small, and read for every call by ``CallStore/callSummaries()``.
+    func encodedSummary() throws -> [UInt8]
 }
 
 /// One call as stored: routing columns plus the engine's state, opaque to the store.
@@ -17,16 +20,17 @@ public struct CallRecord: Sendable, Hashable {
     private var source: Source
 
     private enum Source: Sendable {
-        case bytes([UInt8])
+        case bytes(state: [UInt8], summary: [UInt8]?)
         case value(any StoredStateValue)
     }
 
-    /// A record whose state is already bytes (read back from a store or a snapshot).
-    public init(id: String, appId: String, tenantId: String, state: [UInt8]) {
+    /// A record whose state is already bytes (read back from a store or a snapshot); a nil
+    /// summary: none was stored (an older release wrote the record).
+    public init(id: String, appId: String, tenantId: String, state: [UInt8], summary: [UInt8]? = nil) {
         self.id = id
         self.appId = appId
         self.tenantId = tenantId
-        source = .bytes(state)
+        source = .bytes(state: state, summary: summary)
     }
 
     /// A record whose state is encoded when a store first needs it.
@@ -40,8 +44,17 @@ public struct CallRecord: Sendable, Hashable {
     /// The engine's state as bytes, encoded now if the record holds a value.
     public func state() throws -> [UInt8] {
         switch source {
-        case .bytes(let bytes): bytes
+        case .bytes(let state, _): state
         case .value(let value): try value.encodedState()
+        }
+    }
+
+    /// The summary as bytes (see ``StoredStateValue/encodedSummary()``), encoded now if the
+    /// record holds a value; nil when none was stored.
+    public func summary() throws -> [UInt8]? {
+        switch source {
+        case .bytes(_, let summary): summary
+        case .value(let value): try value.encodedSummary()
         }
     }
 
@@ -54,6 +67,7 @@ public struct CallRecord: Sendable, Hashable {
 
     public static func == (lhs: CallRecord, rhs: CallRecord) -> Bool {
         lhs.id == rhs.id && lhs.appId == rhs.appId && lhs.tenantId == rhs.tenantId && (try? lhs.state()) == (try? rhs.state())
+            && (try? lhs.summary()) == (try? rhs.summary())
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -61,6 +75,22 @@ public struct CallRecord: Sendable, Hashable {
         hasher.combine(appId)
         hasher.combine(tenantId)
         hasher.combine(try? state())
+    }
+}
+
+/// A stored call without its state: its routing columns and its summary (nil when the
+/// record has none), for restoring every call quickly at start.
+public struct CallSummary: Sendable, Hashable {
+    public var id: String
+    public var appId: String
+    public var tenantId: String
+    public var summary: [UInt8]?
+
+    public init(id: String, appId: String, tenantId: String, summary: [UInt8]?) {
+        self.id = id
+        self.appId = appId
+        self.tenantId = tenantId
+        self.summary = summary
     }
 }
 

@@ -12,8 +12,12 @@ public protocol CallStore: Sendable {
     /// The call with this id, if it is stored.
     func call(id: String) async throws -> CallRecord?
 
-    /// Every stored call (for rebuilding timers after a restart).
+    /// Every stored call, with its state.
     func allCalls() async throws -> [CallRecord]
+
+    /// Every stored call without its state (for rebuilding timers after a restart: the
+    /// states are read when each call is next used), in id order.
+    func callSummaries() async throws -> [CallSummary]
 
     /// Pending deliveries in sequence order, at most `limit`, after `sequence` `after`.
     func pendingDeliveries(after: Int64, limit: Int) async throws -> [Delivery]

@@ -40,6 +40,12 @@ public actor InMemoryCallStore: CallStore {
         calls.values.sorted { $0.id < $1.id }
     }
 
+    public func callSummaries() async throws -> [CallSummary] {
+        try calls.values.sorted { $0.id < $1.id }.map { record in
+            CallSummary(id: record.id, appId: record.appId, tenantId: record.tenantId, summary: try record.summary())
+        }
+    }
+
     public func pendingDeliveries(after: Int64, limit: Int) async throws -> [Delivery] {
         Array(outbox.values.filter { $0.status == .pending && $0.sequence > after }.sorted { $0.sequence < $1.sequence }.prefix(limit))
     }

@@ -49,15 +49,16 @@ public actor SQLiteCallStore: CallStore {
 
     public func commit(_ change: CallChange) async throws -> [Delivery] {
         // Encoded before the transaction, so the database waits on no encoding.
-        let states = try change.upserts.map { try $0.state() }
+        let rows = try change.upserts.map { try Self.callColumns($0) }
         return try await serial.withLock("") {
             _ = try await connection.query("BEGIN IMMEDIATE")
             do {
-                for (record, state) in zip(change.upserts, states) {
+                for row in rows {
                     _ = try await connection.query(
-                        "INSERT INTO calls (id, app_id, tenant_id, state) VALUES (?, ?, ?, ?) "
-                            + "ON CONFLICT(id) DO UPDATE SET app_id = excluded.app_id, tenant_id = excluded.tenant_id, state = excluded.state",
-                        [.text(record.id), .text(record.appId), .text(record.tenantId), .blob(ByteBuffer(bytes: state))]
+                        "INSERT INTO calls (id, app_id, tenant_id, state, summary) VALUES (?, ?, ?, ?, ?) "
+                            + "ON CONFLICT(id) DO UPDATE SET app_id = excluded.app_id, tenant_id = excluded.tenant_id, "
+                            + "state = excluded.state, summary = excluded.summary",
+                        row
                     )
                 }
                 for id in change.removals {
@@ -103,14 +104,25 @@ public actor SQLiteCallStore: CallStore {
 
     public func call(id: String) async throws -> CallRecord? {
         try await serial.withLock("") {
-            try await connection.query("SELECT id, app_id, tenant_id, state FROM calls WHERE id = ?", [.text(id)])
+            try await connection.query("SELECT id, app_id, tenant_id, state, summary FROM calls WHERE id = ?", [.text(id)])
                 .first.map(Self.callRecord)
         }
     }
 
     public func allCalls() async throws -> [CallRecord] {
         try await serial.withLock("") {
-            try await connection.query("SELECT id, app_id, tenant_id, state FROM calls ORDER BY id").map(Self.callRecord)
+            try await connection.query("SELECT id, app_id, tenant_id, state, summary FROM calls ORDER BY id").map(Self.callRecord)
+        }
+    }
+
+    public func callSummaries() async throws -> [CallSummary] {
+        try await serial.withLock("") {
+            try await connection.query("SELECT id, app_id, tenant_id, summary FROM calls ORDER BY id").map { row in
+                CallSummary(
+                    id: row.column("id")?.string ?? "", appId: row.column("app_id")?.string ?? "",
+                    tenantId: row.column("tenant_id")?.string ?? "", summary: Self.summary(row.column("summary"))
+                )
+            }
         }
     }
 
@@ -244,8 +256,7 @@ public actor SQLiteCallStore: CallStore {
                 }
                 for record in snapshot.calls {
                     _ = try await connection.query(
-                        "INSERT INTO calls (id, app_id, tenant_id, state) VALUES (?, ?, ?, ?)",
-                        [.text(record.id), .text(record.appId), .text(record.tenantId), .blob(ByteBuffer(bytes: try record.state()))]
+                        "INSERT INTO calls (id, app_id, tenant_id, state, summary) VALUES (?, ?, ?, ?, ?)", try Self.callColumns(record)
                     )
                 }
                 for d in snapshot.deliveries {
@@ -304,8 +315,20 @@ public actor SQLiteCallStore: CallStore {
             id: row.column("id")?.string ?? "",
             appId: row.column("app_id")?.string ?? "",
             tenantId: row.column("tenant_id")?.string ?? "",
-            state: bytes(row.column("state"))
+            state: bytes(row.column("state")),
+            summary: summary(row.column("summary"))
         )
+    }
+
+    private static func summary(_ column: SQLiteData?) -> [UInt8]? {
+        guard let column, column != .null else { return nil }
+        return bytes(column)
+    }
+
+    /// The `calls` columns of `record`: id, app_id, tenant_id, state, summary.
+    private static func callColumns(_ record: CallRecord) throws -> [SQLiteData] {
+        [.text(record.id), .text(record.appId), .text(record.tenantId), .blob(ByteBuffer(bytes: try record.state())),
+         try record.summary().map { .blob(ByteBuffer(bytes: $0)) } ?? .null]
     }
 
     private static func attempt(_ row: SQLiteRow) -> DeliveryAttempt {

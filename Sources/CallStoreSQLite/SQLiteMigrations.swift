@@ -61,6 +61,10 @@ enum SQLiteMigrations {
         [
             "ALTER TABLE outbox ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0",
         ],
+        // 5: each call's summary (its timers), read at start instead of every state.
+        [
+            "ALTER TABLE calls ADD COLUMN summary BLOB",
+        ],
     ]
 
     static func apply(on connection: SQLiteConnection) async throws {

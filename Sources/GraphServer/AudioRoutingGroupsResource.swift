@@ -11,7 +11,7 @@ struct AudioRoutingGroupsResource: GraphResourceHandler {
         case .callCollection(let id, _):
             try r.allow(.get, .post)
             if r.method == .get {
-                return try r.collection(try r.call(id).audioRoutingGroups, context: "communications/calls('\(id)')/audioRoutingGroups")
+                return try r.collection(try await r.call(id).audioRoutingGroups, context: "communications/calls('\(id)')/audioRoutingGroups")
             }
             let body = try await r.body(AudioRoutingGroup.self)
             let reply = try await r.perform(id) { planner, _ in try planner.createAudioRoutingGroup(body) }
@@ -21,7 +21,7 @@ struct AudioRoutingGroupsResource: GraphResourceHandler {
             try r.allow(.get, .patch, .delete)
             switch r.method {
             case .get:
-                guard let group = try r.call(id).audioRoutingGroups.first(where: { $0.id == groupId }) else {
+                guard let group = try await r.call(id).audioRoutingGroups.first(where: { $0.id == groupId }) else {
                     throw CallRuntimeError.engine(.audioRoutingGroupNotFound(groupId))
                 }
                 return try r.entity(group, context: "communications/calls('\(id)')/audioRoutingGroups/$entity")

@@ -50,8 +50,9 @@ struct CallActionsResource: GraphResourceHandler {
         },
         "transfer": { r, id in
             let body = try await r.body(TransferRequest.self)
+            let others = await r.otherCalls(named: [body.transferTarget?.replacesCallId])
             _ = try await r.perform(id) { planner, machine in
-                try planner.transfer(body, machine: machine, calls: { try? r.call($0) })
+                try planner.transfer(body, machine: machine, calls: others)
             }
             return Response(status: .accepted)
         },
@@ -79,7 +80,7 @@ struct CallActionsResource: GraphResourceHandler {
         }
         try r.allow(.post)
         // A stranger's call is 404 before anything is said about the action or permissions.
-        _ = try r.call(id)
+        _ = try await r.call(id)
         guard GraphPath.actions.contains(name) else {
             throw GraphError.badRequest("Found a function '\(name)' on an open property. Functions on open properties are not supported.")
         }

@@ -22,7 +22,7 @@ struct CallsResource: GraphResourceHandler {
                 try await r.runtime.hangUp(id: id, caller: r.caller)
                 return Response(status: .noContent)
             }
-            return try r.entity(try r.call(id).graphCall, context: "communications/calls/$entity")
+            return try r.entity(try await r.call(id).graphCall, context: "communications/calls/$entity")
 
         case .callsAction:
             try r.allow(.post)

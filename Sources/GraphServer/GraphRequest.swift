@@ -51,8 +51,19 @@ struct GraphRequest: Sendable {
     }
 
     /// The caller's call `id`.
-    func call(_ id: String) throws -> CallMachine {
-        try runtime.call(id: id, caller: caller)
+    func call(_ id: String) async throws -> CallMachine {
+        try await runtime.call(id: id, caller: caller)
+    }
+
+    /// The caller's calls a request names besides its own (`replacesCallId`, bare or as a
+    /// path), read ahead for the planner, which looks them up while the call is held.
+    func otherCalls(named given: [String?]) async -> @Sendable (String) -> CallMachine? {
+        var found: [String: CallMachine] = [:]
+        for case let name? in given {
+            let id = name.split(separator: "/").last.map(String.init) ?? name
+            found[id] = try? await call(id)
+        }
+        return { [found] in found[$0] }
     }
 
     /// An entity response with its `@odata.context`.

@@ -37,13 +37,14 @@ struct MeetingsEndpoint {
             func person(_ userId: String) -> IdentitySet {
                 IdentitySet(user: Identity(id: userId, displayName: world.user(id: userId)?.displayName))
             }
-            let meetings = world.meetings.map { meeting in
-                Meeting(
+            var meetings: [Meeting] = []
+            for meeting in world.meetings {
+                meetings.append(Meeting(
                     id: meeting.id, threadId: meeting.threadId, tenantId: meeting.tenantId, organizer: person(meeting.organizerId),
                     joinMeetingId: meeting.joinMeetingId, passcode: meeting.passcode, joinToken: meeting.token,
                     attendees: meeting.attendees.map(person), sharer: meeting.sharerId.map(person),
-                    calls: services.runtime.calls(inMeeting: meeting.threadId)
-                )
+                    calls: try await services.runtime.calls(inMeeting: meeting.threadId)
+                ))
             }
             return jsonResponse(.ok, try GraphJSON.encoder(.v1).encode(Meetings(value: meetings)))
         }

@@ -8,9 +8,9 @@ struct OperationsResource: GraphResourceHandler {
         try r.allow(.get)
         switch r.path.resource {
         case .operations(let id):
-            return try r.collection(try r.call(id).operations, context: "communications/calls('\(id)')/operations")
+            return try r.collection(try await r.call(id).operations, context: "communications/calls('\(id)')/operations")
         case .operation(let id, let operationId):
-            guard let operation = try r.call(id).operation(operationId) else {
+            guard let operation = try await r.call(id).operation(operationId) else {
                 throw GraphError.notFound("Operation '\(operationId)' was not found in call '\(id)'.")
             }
             return try r.entity(operation, context: "communications/calls('\(id)')/operations/$entity")

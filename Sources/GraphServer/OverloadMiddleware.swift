@@ -1,3 +1,4 @@
+import CallStore
 import CallRuntime
 import Foundation
 import GraphModel
@@ -43,11 +44,11 @@ public struct OverloadLimits: Sendable, Hashable {
 /// The dispatcher's figures the overload guard reads.
 public struct DeliveryBacklog: Sendable {
     /// Notifications waiting, in flight or to be retried.
-    public var pending: BacklogGauge
+    public var pending: SharedCount
     /// Notifications due and not yet sent.
-    public var due: BacklogGauge
+    public var due: SharedCount
 
-    public init(pending: BacklogGauge, due: BacklogGauge) {
+    public init(pending: SharedCount, due: SharedCount) {
         self.pending = pending
         self.due = due
     }

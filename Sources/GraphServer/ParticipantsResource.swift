@@ -10,19 +10,20 @@ struct ParticipantsResource: GraphResourceHandler {
         switch r.path.resource {
         case .participants(let id):
             try r.allow(.get)
-            return try r.collection(try r.call(id).participants, context: "communications/calls('\(id)')/participants")
+            return try r.collection(try await r.call(id).participants, context: "communications/calls('\(id)')/participants")
 
         case .participantsAction(let id, let action):
             try r.allow(.post)
             guard action == "invite" else {
-                _ = try r.call(id)
+                _ = try await r.call(id)
                 throw GraphError(.notImplemented, code: "notSupported", message: "The '\(action)' action is not supported by Switchboard yet.")
             }
-            _ = try r.call(id)
+            _ = try await r.call(id)
             try ActionPermissions.check("invite", r.caller)
             let body = try await r.body(InviteParticipantsRequest.self)
+            let others = await r.otherCalls(named: [body.participants?.first?.replacesCallId])
             let reply = try await r.perform(id) { planner, machine in
-                try planner.invite(body, machine: machine, calls: { try? r.call($0) })
+                try planner.invite(body, machine: machine, calls: others)
             }
             return try r.operation(reply, callId: id)
 
@@ -32,7 +33,7 @@ struct ParticipantsResource: GraphResourceHandler {
                 _ = try await r.perform(id) { planner, machine in try planner.removeParticipant(participantId, machine: machine) }
                 return Response(status: .noContent)
             }
-            guard let participant = try r.call(id).participants.first(where: { $0.id == participantId }) else {
+            guard let participant = try await r.call(id).participants.first(where: { $0.id == participantId }) else {
                 throw GraphError.notFound("Participant '\(participantId)' was not found in call '\(id)'.")
             }
             return try r.entity(participant, context: "communications/calls('\(id)')/participants/$entity")
@@ -53,7 +54,7 @@ struct ParticipantsResource: GraphResourceHandler {
                 let reply = try await r.perform(id) { planner, _ in try planner.stopHoldMusic(participantId, body) }
                 return try r.operation(reply, callId: id, status: .accepted)
             default:
-                _ = try r.call(id)
+                _ = try await r.call(id)
                 guard GraphPath.actions.contains(action) else {
                     throw GraphError.badRequest("Found a function '\(action)' on an open property. Functions on open properties are not supported.")
                 }

@@ -24,8 +24,8 @@ public struct SwitchboardStack: Sendable {
     /// The setting under which the access-token signing key is kept (a key of its own).
     public static let accessTokenKeySetting = "access-token-signing-key"
 
-    /// Builds the stack and restores stored calls; nothing runs until ``backgroundServices``
-    /// are started.
+    /// Builds the stack; nothing runs, and the stored calls are not restored, until
+    /// ``backgroundServices`` are started (requests wait for the restore).
     public static func make(
         store: any CallStore, transport: any WebhookTransport, clock: any WallClock, world: World,
         webhookConfiguration: WebhookDispatcher.Configuration = .init(), publicBaseURL: String? = nil,
@@ -52,7 +52,8 @@ public struct SwitchboardStack: Sendable {
             store: store, world: world, clock: clock, outbox: dispatcher, logger: logger, prompts: prompts, timerMode: timerMode,
             callbackPolicy: callbackPolicy
         )
-        try await runtime.restore()
+        // Restored by RestoreService once the services run; requests wait for it meanwhile.
+        runtime.holdUntilRestored()
         await dispatcher.onCallbackMoved { [runtime] callId, url in try await runtime.moveCallback(callId: callId, to: url) }
         let faults = FaultInjector(world: runtime.world, clock: clock)
         await dispatcher.inject(faults)
@@ -67,8 +68,9 @@ public struct SwitchboardStack: Sendable {
         return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, callbackKeys: callbackKeys, services: services)
     }
 
-    /// The long-running pieces besides the HTTP server: webhook delivery, timers and key rotation.
-    public var backgroundServices: [any Service] { [dispatcher, runtime.timers, callbackKeys] }
+    /// The long-running pieces besides the HTTP server: restoring the stored calls, webhook
+    /// delivery, timers and key rotation.
+    public var backgroundServices: [any Service] { [RestoreService(runtime: runtime), dispatcher, runtime.timers, callbackKeys] }
 
     /// How long a connection may sit idle (no request, or a body that stops coming) before
     /// the server closes it.

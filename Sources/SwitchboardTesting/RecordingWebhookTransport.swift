@@ -1,3 +1,4 @@
+import CallStore
 import Foundation
 import GraphModel
 import Synchronization
@@ -51,7 +52,7 @@ public final class RecordingWebhookTransport: WebhookTransport {
 
     private let state = Mutex(State())
     /// 1 while POSTs are held (``hold()``), 0 otherwise.
-    private let held = BacklogGauge()
+    private let held = SharedCount()
 
     public init() {}
 

@@ -122,11 +122,11 @@ public actor WebhookDispatcher: Service, OutboxListener {
 
     /// The backlog, readable without waiting on the dispatcher (the overload guard reads it
     /// on every request).
-    public nonisolated let pending = BacklogGauge()
+    public nonisolated let pending = SharedCount()
 
     /// Notifications due and not yet sent: more than a round of tries waiting means the
     /// dispatcher is falling behind (the overload guard paces writers on it).
-    public nonisolated let due = BacklogGauge()
+    public nonisolated let due = SharedCount()
 
     public func run() async throws {
         var after: Int64 = 0

@@ -162,6 +162,22 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func summariesComeBackWithoutStates(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        let summarised = CallRecord(id: "b", appId: "app", tenantId: "tenant", state: Array("big state".utf8), summary: Array("t x".utf8))
+        _ = try await store.commit(CallChange(upserts: [summarised, record("a")]))
+        #expect(try await store.callSummaries() == [
+            CallSummary(id: "a", appId: "app", tenantId: "tenant", summary: nil),
+            CallSummary(id: "b", appId: "app", tenantId: "tenant", summary: Array("t x".utf8)),
+        ])
+        #expect(try await store.call(id: "b")?.summary() == Array("t x".utf8))
+        #expect(try await store.call(id: "a")?.summary() == nil)
+        _ = try await store.commit(CallChange(removals: ["b"]))
+        #expect(try await store.callSummaries().map(\.id) == ["a"])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func pendingDeliveriesPageInSequenceOrder(_ backend: Backend) async throws {
         try await backend.with { (store: any CallStore) async throws in
         for index in 0..<5 { _ = try await store.commit(CallChange(deliveries: [delivery("c\(index % 2)", "\(index)")])) }

@@ -80,13 +80,13 @@ import World
                 let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: body).json["id"]?.stringValue)
                 harness.clock.advance(by: .seconds(1))
                 await harness.webhooks.waitForAccepted(test.meeting ? 4 : 2)
-                let before = try harness.stack.runtime.call(id: id, caller: Self.caller)
+                let before = try await harness.stack.runtime.call(id: id, caller: Self.caller)
                 let delivered = harness.webhooks.attempts
 
                 let response = try await client.send(test.method, "/v1.0/communications/calls/\(id)\(test.path)", token: token, body: test.body)
                 try response.expectGraphError(test.status)
 
-                #expect(try harness.stack.runtime.call(id: id, caller: Self.caller) == before)
+                #expect(try await harness.stack.runtime.call(id: id, caller: Self.caller) == before)
                 #expect(try await harness.stack.store.pendingDeliveries(after: 0, limit: 10).isEmpty)
                 #expect(harness.webhooks.attempts == delivered)
             }
@@ -100,7 +100,7 @@ import World
                 let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
                 let response = try await client.send(.post, "/v1.0/communications/calls/\(id)/playPrompt", token: token, body: #"{"prompts": [\#(Self.prompt)]}"#)
                 try response.expectGraphError(.badRequest)
-                #expect(try harness.stack.runtime.call(id: id, caller: Self.caller).operations.isEmpty)
+                #expect(try await harness.stack.runtime.call(id: id, caller: Self.caller).operations.isEmpty)
             }
         }
     }
@@ -115,10 +115,10 @@ import World
                 let id = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: InCallActionTests.joinMeetingBody).json["id"]?.stringValue)
                 await harness.webhooks.waitForAccepted(4)
                 let john = try await client.send(.get, "/v1.0/communications/calls/\(id)/participants", token: token).json["value"]?[index: 1]?["id"]?.stringValue
-                let before = try harness.stack.runtime.call(id: id, caller: Self.caller)
+                let before = try await harness.stack.runtime.call(id: id, caller: Self.caller)
                 let refused = try await client.send(.delete, "/v1.0/communications/calls/\(id)/participants/\(try #require(john))", token: token)
                 #expect(try refused.expectGraphError(.forbidden) == "7504")
-                #expect(try harness.stack.runtime.call(id: id, caller: Self.caller) == before)
+                #expect(try await harness.stack.runtime.call(id: id, caller: Self.caller) == before)
             }
         }
     }

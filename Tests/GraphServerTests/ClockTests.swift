@@ -36,7 +36,7 @@ import World
                     #expect(try await client.send(.post, "/v1.0/communications/calls/\(id)/playPrompt", token: token, body: prompt).status == .ok)
                 }
                 #expect(try await advance(client, 10).status == .ok)
-                let operations = try harness.stack.runtime.call(id: id, caller: ActionBadInputTests.caller).operations
+                let operations = try await harness.stack.runtime.call(id: id, caller: ActionBadInputTests.caller).operations
                 #expect(operations.map(\.status) == [.completed, .completed])
 
                 // Forty-five minutes without keepAlive: the call is gone when the advance answers.

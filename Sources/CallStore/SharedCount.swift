@@ -1,9 +1,9 @@
 import Synchronization
 
-/// A count one side writes and any side reads at once, or waits on until it is low enough
-/// (the overload guard reads the dispatcher's backlog on every request, and paces writers
-/// on it).
-public final class BacklogGauge: Sendable {
+/// A count one side writes and any side reads at once, or waits on until it is low enough:
+/// the overload guard reads the dispatcher's backlog on every request and paces writers on
+/// it; requests wait on the runtime's restore (1 while it runs).
+public final class SharedCount: Sendable {
     private struct Waiter {
         var limit: Int
         var continuation: CheckedContinuation<Void, Never>
