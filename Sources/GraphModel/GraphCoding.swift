@@ -32,10 +32,13 @@ public let odataContextKey = "@odata.context"
 /// Reads a JSON object property by property and keeps what it did not read.
 public struct GraphObjectReader {
     let container: KeyedDecodingContainer<GraphKey>
+    /// The properties the object has; a model asks for each of its own, most of them absent.
+    private let present: Set<String>
     private(set) var consumed: Set<String> = [odataTypeKey]
 
     public init(_ decoder: any Decoder) throws {
         container = try decoder.container(keyedBy: GraphKey.self)
+        present = Set(container.allKeys.map(\.stringValue))
     }
 
     /// The `@odata.type` the object names, if any.
@@ -61,10 +64,11 @@ public struct GraphObjectReader {
     }
 
     /// Whether the object has `key` at all (null included).
-    public func has(_ key: String) -> Bool { container.contains(GraphKey(key)) }
+    public func has(_ key: String) -> Bool { present.contains(key) }
 
     /// The value of `key`; `nil` when absent or null. A value of the wrong type throws.
     public mutating func read<T: Decodable>(_ key: String, as type: T.Type = T.self) throws -> T? {
+        guard present.contains(key) else { return nil }
         consumed.insert(key)
         return try container.decodeIfPresent(T.self, forKey: GraphKey(key))
     }
@@ -78,8 +82,8 @@ public struct GraphObjectReader {
     /// Every property not read, as open-type data.
     public func remaining() throws -> [String: JSONValue] {
         var result: [String: JSONValue] = [:]
-        for key in container.allKeys where !consumed.contains(key.stringValue) {
-            result[key.stringValue] = try container.decode(JSONValue.self, forKey: key)
+        for key in present where !consumed.contains(key) {
+            result[key] = try container.decode(JSONValue.self, forKey: GraphKey(key))
         }
         return result
     }

@@ -16,17 +16,25 @@ public struct OrderedJSONEncoder: Sendable {
     /// The JSON text of `value`, as UTF-8 bytes.
     public func encodeBytes<T: Encodable>(_ value: T) throws -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(512)
-        try encodeTree(value).write(to: &out)
+        out.reserveCapacity(1024)
+        try encodeBoxes(value).write(to: &out)
         return out
     }
 
     /// The ordered tree `value` encodes to (tests read property order from it).
     public func encodeTree<T: Encodable>(_ value: T) throws -> OrderedJSON {
+        try encodeBoxes(value).resolved ?? .null
+    }
+
+    private func encodeBoxes<T: Encodable>(_ value: T) throws -> NodeBox {
         let root = NodeBox()
-        let encoder = TreeEncoder(box: root, codingPath: [], userInfo: userInfo)
-        try value.encode(to: encoder)
-        return root.resolved ?? .null
+        let encoder = TreeEncoder(box: root, path: nil, userInfo: userInfo)
+        if let scalar = TreeEncoder.scalar(value) {
+            root.value = scalar
+        } else {
+            try value.encode(to: encoder)
+        }
+        return root
     }
 }
 
@@ -126,6 +134,34 @@ private final class NodeBox {
         return value
     }
 
+    /// Whether anything was encoded into the slot.
+    var isFilled: Bool { object != nil || array != nil || value != nil }
+
+    /// Writes what ``resolved`` would give, without building it first.
+    func write(to out: inout [UInt8]) throws {
+        if let object {
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for (key, box) in object where box.isFilled {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                OrderedJSON.writeString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                try box.write(to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        } else if let array {
+            out.append(UInt8(ascii: "["))
+            for (index, box) in array.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if box.isFilled { try box.write(to: &out) } else { out.append(contentsOf: "null".utf8) }
+            }
+            out.append(UInt8(ascii: "]"))
+        } else {
+            try (value ?? .null).write(to: &out)
+        }
+    }
+
     func child(forKey key: String) -> NodeBox {
         if object == nil { object = [] }
         if let existing = object!.first(where: { $0.0 == key }) {
@@ -147,16 +183,59 @@ private final class NodeBox {
     }
 }
 
+/// A coding path as a chain of keys, built only when someone asks for it (an error).
+private final class PathNode {
+    let key: any CodingKey
+    let parent: PathNode?
+
+    init(key: any CodingKey, parent: PathNode?) {
+        self.key = key
+        self.parent = parent
+    }
+
+    var keys: [any CodingKey] {
+        var keys: [any CodingKey] = []
+        var node: PathNode? = self
+        while let current = node {
+            keys.append(current.key)
+            node = current.parent
+        }
+        return keys.reversed()
+    }
+}
+
+/// The types written as JSON scalars: one cast finds them, not one per type.
+private protocol JSONScalar {
+    var orderedJSON: OrderedJSON { get }
+}
+
+extension String: JSONScalar { var orderedJSON: OrderedJSON { .string(self) } }
+extension Bool: JSONScalar { var orderedJSON: OrderedJSON { .bool(self) } }
+extension Int: JSONScalar { var orderedJSON: OrderedJSON { .integer(Int64(self)) } }
+extension Int64: JSONScalar { var orderedJSON: OrderedJSON { .integer(self) } }
+extension Int32: JSONScalar { var orderedJSON: OrderedJSON { .integer(Int64(self)) } }
+extension Int16: JSONScalar { var orderedJSON: OrderedJSON { .integer(Int64(self)) } }
+extension Int8: JSONScalar { var orderedJSON: OrderedJSON { .integer(Int64(self)) } }
+extension UInt: JSONScalar { var orderedJSON: OrderedJSON { .unsigned(UInt64(self)) } }
+extension UInt64: JSONScalar { var orderedJSON: OrderedJSON { .unsigned(self) } }
+extension UInt32: JSONScalar { var orderedJSON: OrderedJSON { .unsigned(UInt64(self)) } }
+extension UInt16: JSONScalar { var orderedJSON: OrderedJSON { .unsigned(UInt64(self)) } }
+extension UInt8: JSONScalar { var orderedJSON: OrderedJSON { .unsigned(UInt64(self)) } }
+extension Double: JSONScalar { var orderedJSON: OrderedJSON { .double(self) } }
+extension Float: JSONScalar { var orderedJSON: OrderedJSON { .double(Double(self)) } }
+
 private struct TreeEncoder: Encoder {
     let box: NodeBox
-    var codingPath: [any CodingKey]
+    let path: PathNode?
     let storedUserInfo: [CodingUserInfoKey: any Sendable]
 
-    init(box: NodeBox, codingPath: [any CodingKey], userInfo: [CodingUserInfoKey: any Sendable]) {
+    init(box: NodeBox, path: PathNode?, userInfo: [CodingUserInfoKey: any Sendable]) {
         self.box = box
-        self.codingPath = codingPath
+        self.path = path
         storedUserInfo = userInfo
     }
+
+    var codingPath: [any CodingKey] { path?.keys ?? [] }
 
     var userInfo: [CodingUserInfoKey: Any] { storedUserInfo }
 
@@ -175,7 +254,7 @@ private struct TreeEncoder: Encoder {
     }
 
     func nested(_ box: NodeBox, key: any CodingKey) -> TreeEncoder {
-        TreeEncoder(box: box, codingPath: codingPath + [key], userInfo: storedUserInfo)
+        TreeEncoder(box: box, path: PathNode(key: key, parent: path), userInfo: storedUserInfo)
     }
 
     /// Encodes `value` into `target`: scalars directly, everything else through its `encode(to:)`.
@@ -189,23 +268,7 @@ private struct TreeEncoder: Encoder {
     }
 
     static func scalar<T>(_ value: T) -> OrderedJSON? {
-        switch value {
-        case let v as String: .string(v)
-        case let v as Bool: .bool(v)
-        case let v as Int: .integer(Int64(v))
-        case let v as Int64: .integer(v)
-        case let v as Int32: .integer(Int64(v))
-        case let v as Int16: .integer(Int64(v))
-        case let v as Int8: .integer(Int64(v))
-        case let v as UInt: .unsigned(UInt64(v))
-        case let v as UInt64: .unsigned(v)
-        case let v as UInt32: .unsigned(UInt64(v))
-        case let v as UInt16: .unsigned(UInt64(v))
-        case let v as UInt8: .unsigned(UInt64(v))
-        case let v as Double: .double(v)
-        case let v as Float: .double(Double(v))
-        default: nil
-        }
+        (value as? any JSONScalar)?.orderedJSON
     }
 }
 
