@@ -31,7 +31,7 @@ public struct OverloadLimits: Sendable, Hashable {
 
     public init(
         maxBacklog: Int? = 20_000, maxRequestRate: Double? = nil, retryAfterSeconds: Int = 1,
-        paceBacklog: Int? = 16, maxPaceWait: Duration = .seconds(1)
+        paceBacklog: Int? = 0, maxPaceWait: Duration = .seconds(1)
     ) {
         self.maxBacklog = maxBacklog
         self.maxRequestRate = maxRequestRate

@@ -51,14 +51,17 @@ public final class RecordingWebhookTransport: WebhookTransport {
     }
 
     private let state = Mutex(State())
-    /// 1 while POSTs are held (``hold()``), 0 otherwise.
+    /// 1 while POSTs are held (``hold(urlsStartingWith:)``), 0 otherwise.
     private let held = SharedCount()
+    private let heldPrefix = Mutex("")
 
     public init() {}
 
-    /// Keeps every POST from now on waiting, unanswered, until ``release()``: a receiver
-    /// that has stopped answering, with the dispatcher's tries piling up in flight.
-    public func hold() {
+    /// Keeps every POST from now on (to URLs starting with `prefix`; all by default)
+    /// waiting, unanswered, until ``release()``: a receiver that has stopped answering, with
+    /// the dispatcher's tries piling up in flight. They count as attempts at once.
+    public func hold(urlsStartingWith prefix: String = "") {
+        heldPrefix.withLock { $0 = prefix }
         held.set(1)
     }
 
@@ -123,10 +126,16 @@ public final class RecordingWebhookTransport: WebhookTransport {
     }
 
     public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> WebhookResponse {
-        await held.wait(untilAtMost: 0)
-        try Task.checkCancellation()
-        let (response, ready) = state.withLock { state -> (WebhookResponse, [CheckedContinuation<Void, Never>]) in
+        let started = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.attempts += 1
+            return state.satisfied()
+        }
+        for continuation in started { continuation.resume() }
+        if url.hasPrefix(heldPrefix.withLock { $0 }) {
+            await held.wait(untilAtMost: 0)
+            try Task.checkCancellation()
+        }
+        let (response, ready) = state.withLock { state -> (WebhookResponse, [CheckedContinuation<Void, Never>]) in
             let response = state.responder?(url) ?? WebhookResponse(status: state.status)
             if (200..<300).contains(response.status) {
                 state.accepted.append(Received(url: url, headers: Dictionary(headers, uniquingKeysWith: { $1 }), body: body))

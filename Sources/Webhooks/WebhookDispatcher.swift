@@ -21,6 +21,10 @@ public actor WebhookDispatcher: Service, OutboxListener {
         public var retryPolicy = RetryPolicy()
         /// Deliveries in flight at once, across calls.
         public var maxConcurrentDeliveries = 64
+        /// Deliveries in flight at once to one receiver (scheme, host and port): a slow bot
+        /// with many calls holds at most these, and the others' notifications still go.
+        /// `nil`: half of ``maxConcurrentDeliveries``.
+        public var maxConcurrentPerReceiver: Int?
         /// How long one POST may take, connection included.
         public var requestTimeout: Duration = .seconds(10)
         /// How often a receiver that is failing is tried with its oldest waiting notification,
@@ -55,6 +59,10 @@ public actor WebhookDispatcher: Service, OutboxListener {
     private var scheduled = Heap<Scheduled>()
     /// Tries in flight per receiver origin (scheme, host and port).
     private var originsInFlight: [String: Int] = [:]
+    /// Ready calls whose receiver has its most tries in flight, per origin, in the order
+    /// they became ready: one goes back to ``ready`` each time a try at it ends.
+    private var parked: [String: Deque<String>] = [:]
+    private var parkedCount = 0
     /// Receivers whose last try failed, with when it was made: probed every ``Configuration/probeInterval``.
     private var failingOrigins: [String: Timestamp] = [:]
     /// Faults to inject on purpose (the world's and the control API's).
@@ -110,6 +118,8 @@ public actor WebhookDispatcher: Service, OutboxListener {
         known = []
         ready = []
         isReady = []
+        parked = [:]
+        parkedCount = 0
         scheduled = Heap()
         failingOrigins = [:]
         pending.set(0)
@@ -167,6 +177,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 case .probe(let origin): probe(origin, now: now)
                 }
             }
+            let perReceiver = configuration.maxConcurrentPerReceiver ?? max(1, configuration.maxConcurrentDeliveries / 2)
             while inFlight.count < configuration.maxConcurrentDeliveries, let callId = ready.popFirst() {
                 isReady.remove(callId)
                 guard !inFlight.contains(callId), let head = queues[callId]?.first else { continue }
@@ -174,11 +185,17 @@ public actor WebhookDispatcher: Service, OutboxListener {
                     schedule(callId, now: now)
                     continue
                 }
+                let origin = CallbackAddressPolicy.origin(of: head.url)
+                guard originsInFlight[origin, default: 0] < perReceiver else {
+                    parked[origin, default: []].append(callId)
+                    parkedCount += 1
+                    continue
+                }
                 inFlight.insert(callId)
-                originsInFlight[CallbackAddressPolicy.origin(of: head.url), default: 0] += 1
+                originsInFlight[origin, default: 0] += 1
                 group.addTask { await self.attempt(head) }
             }
-            due.set(ready.count)
+            due.set(ready.count + parkedCount)
             if let nextDue = scheduled.min?.due, armedWakeup.map({ nextDue < $0 }) ?? true {
                 armedWakeup = nextDue
                 let clock = self.clock
@@ -446,6 +463,12 @@ public actor WebhookDispatcher: Service, OutboxListener {
         let origin = CallbackAddressPolicy.origin(of: delivery.url)
         originsInFlight[origin, default: 1] -= 1
         if originsInFlight[origin] == 0 { originsInFlight[origin] = nil }
+        if let next = parked[origin]?.popFirst() {
+            // The receiver has room again: the first call waiting for it goes back in line.
+            parkedCount -= 1
+            if parked[origin]?.isEmpty == true { parked[origin] = nil }
+            if isReady.insert(next).inserted { ready.append(next) }
+        }
         if case .retry = outcome {} else { moves[delivery.sequence] = nil }
         let now = clock.now()
         if receiverAnswered {

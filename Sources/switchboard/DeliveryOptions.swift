@@ -24,7 +24,11 @@ struct DeliveryOptions: ParsableArguments {
     @Option(help: "Seconds between probes of a failing bot: when it answers again, everything waiting for it goes at once.")
     var probeInterval: Double = 2
 
+    @Option(help: "Notification POSTs in flight at once, across calls (one at a time per call).")
+    var maxConcurrentDeliveries = WebhookDispatcher.Configuration().maxConcurrentDeliveries
+
     func validate() throws {
+        guard maxConcurrentDeliveries > 0 else { throw ValidationError("--max-concurrent-deliveries must be positive.") }
         guard retryInitial > 0, retryMaxBackoff >= retryInitial else {
             throw ValidationError("--retry-initial must be positive and at most --retry-max-backoff.")
         }
@@ -44,6 +48,7 @@ struct DeliveryOptions: ParsableArguments {
         )
         configuration.requestTimeout = Self.duration(deliveryTimeout)
         configuration.probeInterval = Self.duration(probeInterval)
+        configuration.maxConcurrentDeliveries = maxConcurrentDeliveries
         return configuration
     }
 

@@ -14,12 +14,13 @@ import Webhooks
 
     /// Runs a dispatcher over `store` until `body` returns.
     func withDispatcher(store: any CallStore, transport: RecordingWebhookTransport, clock: ManualClock,
-                        policy: RetryPolicy = RetryPolicy(maxAttempts: 20, jitter: 0),
+                        policy: RetryPolicy = RetryPolicy(maxAttempts: 20, jitter: 0), maxConcurrent: Int = 64,
                         _ body: @Sendable (WebhookDispatcher, CallbackTokenSigner) async throws -> Void) async throws {
         let keys = try await CallbackKeyRing.load(store: store, clock: clock)
         let signer = await keys.signer
         var configuration = WebhookDispatcher.Configuration()
         configuration.retryPolicy = policy
+        configuration.maxConcurrentDeliveries = maxConcurrent
         let dispatcher = WebhookDispatcher(store: store, transport: transport, keys: keys, clock: clock, configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in
             defer { group.cancelAll() }
@@ -47,6 +48,25 @@ import Webhooks
             #expect(claims.exp.value > claims.iat.value)
         }
         #expect(try await store.pendingDeliveries(after: 0, limit: 10).isEmpty)
+    }
+
+    @Test func aStuckReceiverHoldsAtMostHalfTheDeliveriesInFlight() async throws {
+        let store = InMemoryCallStore()
+        let transport = RecordingWebhookTransport()
+        transport.hold(urlsStartingWith: "https://slow.bot/")
+        func to(_ url: String, _ callId: String) -> NewDelivery {
+            NewDelivery(callId: callId, appId: "app", tenantId: "tenant", url: url + callId, body: Array(callId.utf8))
+        }
+        // Four calls of a bot that does not answer, committed before another bot's one.
+        _ = try await store.commit(CallChange(deliveries: (1...4).map { to("https://slow.bot/", "s\($0)") } + [to("https://fast.bot/", "f1")]))
+        try await withDispatcher(store: store, transport: transport, clock: ManualClock(), maxConcurrent: 4) { _, _ in
+            // Two of the four slots are the slow bot's at most; the other bot is served.
+            await transport.waitForAccepted(1)
+            #expect(transport.accepted.map(\.url) == ["https://fast.bot/f1"])
+            #expect(transport.attempts == 3)
+            transport.release()
+            await transport.waitForAccepted(5)
+        }
     }
 
     @Test func aFailingReceiverIsRetriedWithBackoffAndNothingOvertakes() async throws {
