@@ -67,7 +67,7 @@ public final class CallRuntime: Sendable {
         prompts: any PromptDurations = FixedPromptDurations(),
         timerMode: TimerService.Mode = .automatic,
         callbackPolicy: CallbackAddressPolicy = .init(),
-        newId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() }
+        newId: @escaping @Sendable () -> String = { UUID().lowercasedString }
     ) {
         self.callbackPolicy = callbackPolicy
         self.store = store

@@ -18,6 +18,13 @@ public final class KeyedLock: Sendable {
     }
 
     private func acquire(_ key: String) async {
+        // Uncontended (the usual case): taken without suspending the task.
+        let free = holders.withLock { holders -> Bool in
+            guard holders[key] == nil else { return false }
+            holders[key] = []
+            return true
+        }
+        if free { return }
         await withCheckedContinuation { continuation in
             let acquired = holders.withLock { holders -> Bool in
                 if holders[key] == nil {

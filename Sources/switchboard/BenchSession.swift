@@ -33,7 +33,7 @@ struct BenchSession: Sendable {
 
     /// `calls` creates, `concurrency` at a time, after as many `/health` requests the same way.
     func closedLoop(calls: Int, concurrency: Int) async throws {
-        let health = try await healthRate(requests: calls, concurrency: concurrency)
+        let before = try await healthRate(requests: calls, concurrency: concurrency)
         let started = ContinuousClock.now
         let failures = try await Bench.closedLoop(count: calls, concurrency: concurrency) {
             try await create(sentAt: .now)
@@ -41,11 +41,15 @@ struct BenchSession: Sendable {
         let created = ContinuousClock.now
         let finished = await recorder.wait(forEstablished: calls - failures, timeout: timeout)
         let establishedRate = rate(recorder.established, from: started, to: recorder.lastEstablished ?? created)
+        // Measured again after the calls, and averaged: a machine whose speed drifts during
+        // the run (shared cores) skews the ratio less than one measurement before.
+        let after = try await healthRate(requests: calls, concurrency: concurrency)
+        let health = (rate: (before.rate + after.rate) / 2, failures: before.failures + after.failures)
         let latency = recorder.createToEstablished
         let notifications = recorder.notificationLatency
         print("""
         closed loop:           \(calls) calls, \(concurrency) at a time
-        /health per second:    \(format(health.rate)) (\(health.failures) failed; the same client and concurrency)
+        /health per second:    \(format(health.rate)) (\(format(before.rate)) before the calls, \(format(after.rate)) after; \(health.failures) failed; the same client and concurrency)
         calls created:         \(calls - failures) (\(failures) failed; \(throttled.value) times throttled and retried after Retry-After)
         calls established:     \(recorder.established)\(finished ? "" : " (timed out waiting)")
         created per second:    \(format(rate(calls - failures, from: started, to: created)))
