@@ -108,6 +108,7 @@ public final class CallRuntime: Sendable {
         let summaries = try await store.callSummaries()
         var slots: [String: Slot] = [:]
         var timersToArm: [(String, CallTimer)] = []
+        var unsummarised: [CallRecord] = []
         slots.reserveCapacity(summaries.count)
         for entry in summaries {
             if let bytes = entry.summary, let summary = MachineSummary(parsing: bytes) {
@@ -120,9 +121,14 @@ public final class CallRuntime: Sendable {
                 let machine = try MachineState.machine(in: record)
                 slots[entry.id] = .loaded(machine)
                 for timer in machine.timers { timersToArm.append((entry.id, timer)) }
+                unsummarised.append(CallRecord(id: record.id, appId: record.appId, tenantId: record.tenantId, value: MachineState(machine)))
             } catch {
                 logger.error("Stored call state could not be read; call left out", metadata: ["call.id": "\(entry.id)", "error": "\(error)"])
             }
+        }
+        // Written back with their summaries, so the next start reads them quickly too.
+        for start in stride(from: 0, to: unsummarised.count, by: 500) {
+            _ = try await store.commit(CallChange(upserts: Array(unsummarised[start..<min(start + 500, unsummarised.count)])))
         }
         machines.withLock { $0.merge(slots) { _, new in new } }
         timers.arm(timersToArm)

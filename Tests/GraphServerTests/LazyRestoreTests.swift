@@ -85,4 +85,29 @@ import World
             }
         }
     }
+
+    @Test func callsAnOlderReleaseStoredWithoutASummaryAreReadWholeAndGetOne() async throws {
+        let store = InMemoryCallStore()
+        let clock = ManualClock()
+        let id = try await TestHarness.run(store: store, clock: clock) { harness in
+            let token = try await harness.token()
+            return try await Application(router: harness.stack.router()).test(.router) { client in
+                try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
+            }
+        }
+        // As an older release left it: the state, no summary.
+        let stored = try #require(try await store.call(id: id))
+        _ = try await store.commit(CallChange(upserts: [CallRecord(id: id, appId: stored.appId, tenantId: stored.tenantId, state: try stored.state())]))
+        #expect(try await store.callSummaries().first?.summary == nil)
+
+        try await TestHarness.run(store: store, clock: clock) { harness in
+            let token = try await harness.token()
+            let status = try await Application(router: harness.stack.router()).test(.router) { client in
+                try await client.send(.get, "/v1.0/communications/calls/\(id)", token: token).status
+            }
+            #expect(status == .ok)
+            let summary = try #require(try await store.callSummaries().first?.summary)
+            #expect(String(decoding: summary, as: UTF8.self).contains("t keepAliveExpiry"))
+        }
+    }
 }
