@@ -53,12 +53,7 @@ import World
     @Test func requestsWaitForTheRestoreWhileTheHealthCheckAnswers() async throws {
         let store = InMemoryCallStore()
         let clock = ManualClock()
-        let id = try await TestHarness.run(store: store, clock: clock) { harness in
-            let token = try await harness.token()
-            return try await Application(router: harness.stack.router()).test(.router) { client in
-                try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
-            }
-        }
+        let id = try await placeOneCall(store: store, clock: clock)
         // The same store again, with everything running but the restore.
         let stack = try await SwitchboardStack.make(store: store, transport: RecordingWebhookTransport(), clock: clock, world: .builtIn())
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -89,12 +84,7 @@ import World
     @Test func callsAnOlderReleaseStoredWithoutASummaryAreReadWholeAndGetOne() async throws {
         let store = InMemoryCallStore()
         let clock = ManualClock()
-        let id = try await TestHarness.run(store: store, clock: clock) { harness in
-            let token = try await harness.token()
-            return try await Application(router: harness.stack.router()).test(.router) { client in
-                try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
-            }
-        }
+        let id = try await placeOneCall(store: store, clock: clock)
         // As an older release left it: the state, no summary.
         let stored = try #require(try await store.call(id: id))
         _ = try await store.commit(CallChange(upserts: [CallRecord(id: id, appId: stored.appId, tenantId: stored.tenantId, state: try stored.state())]))
@@ -108,6 +98,16 @@ import World
             #expect(status == .ok)
             let summary = try #require(try await store.callSummaries().first?.summary)
             #expect(String(decoding: summary, as: UTF8.self).contains("t keepAliveExpiry"))
+        }
+    }
+
+    /// Places a call through a first server on `store`, stopped afterwards; returns its id.
+    private func placeOneCall(store: any CallStore, clock: ManualClock) async throws -> String {
+        try await TestHarness.run(store: store, clock: clock) { harness in
+            let token = try await harness.token()
+            return try await Application(router: harness.stack.router()).test(.router) { client in
+                try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"]?.stringValue)
+            }
         }
     }
 }
