@@ -111,15 +111,16 @@ extension CallRuntime {
             throw CallRuntimeError.invalidRequest("switchboardSnapshot must be \(RuntimeSnapshot.format) (this server's format).")
         }
         let encoder = JSONEncoder()
-        var machines: [String: CallMachine] = [:]
+        var machines: [String: MachineState] = [:]
         var records: [CallRecord] = []
         for call in snapshot.calls {
             guard let machine = try? JSONDecoder().decode(CallMachine.self, from: encoder.encode(call.state)), machine.id == call.id else {
                 throw CallRuntimeError.invalidRequest("calls: '\(call.id)' has no readable state.")
             }
             guard machines[call.id] == nil else { throw CallRuntimeError.invalidRequest("calls: '\(call.id)' is listed twice.") }
-            machines[call.id] = machine
-            records.append(CallRecord(id: call.id, appId: call.appId, tenantId: call.tenantId, value: MachineState(machine)))
+            let state = MachineState(machine)
+            machines[call.id] = state
+            records.append(CallRecord(id: call.id, appId: call.appId, tenantId: call.tenantId, value: state))
         }
         var deliveries: [Delivery] = []
         var attempts: [DeliveryAttempt] = []
@@ -175,9 +176,7 @@ extension CallRuntime {
                 }
             }
             replaceMachines(machines)
-            for (id, machine) in machines {
-                for timer in machine.timers { timers.arm(timer, callId: id) }
-            }
+            timers.arm(machines.flatMap { id, state in state.machine.timers.map { (callId: id, timer: $0) } })
             let pending = deliveries.filter { $0.status == .pending }.sorted { $0.sequence < $1.sequence }
             if !pending.isEmpty { await outbox.enqueue(pending) }
         }

@@ -45,13 +45,13 @@ public final class CallRuntime: Sendable {
 
     /// A live call in the cache.
     private enum Slot {
-        case loaded(CallMachine)
+        case loaded(MachineState)
         /// Restored at start, state not read yet.
         case stored(appId: String, tenantId: String, meetingThreadId: String?)
 
         func belongs(to caller: CallerApp) -> Bool {
             let (appId, tenantId) = switch self {
-            case .loaded(let machine): (machine.appId, machine.tenantId)
+            case .loaded(let state): (state.machine.appId, state.machine.tenantId)
             case .stored(let appId, let tenantId, _): (appId, tenantId)
             }
             return appId.lowercased() == caller.appId.lowercased() && tenantId.lowercased() == caller.tenantId.lowercased()
@@ -118,10 +118,10 @@ public final class CallRuntime: Sendable {
             }
             do {
                 guard let record = try await store.call(id: entry.id) else { continue }
-                let machine = try MachineState.machine(in: record)
-                slots[entry.id] = .loaded(machine)
-                for timer in machine.timers { timersToArm.append((entry.id, timer)) }
-                unsummarised.append(CallRecord(id: record.id, appId: record.appId, tenantId: record.tenantId, value: MachineState(machine)))
+                let state = try MachineState.state(in: record)
+                slots[entry.id] = .loaded(state)
+                for timer in state.machine.timers { timersToArm.append((entry.id, timer)) }
+                unsummarised.append(CallRecord(id: record.id, appId: record.appId, tenantId: record.tenantId, value: state))
             } catch {
                 logger.error("Stored call state could not be read; call left out", metadata: ["call.id": "\(entry.id)", "error": "\(error)"])
             }
@@ -143,19 +143,19 @@ public final class CallRuntime: Sendable {
         switch machines.withLock({ $0[id] }) {
         case nil:
             return nil
-        case .loaded(let machine):
-            return machine
+        case .loaded(let state):
+            return state.machine
         case .stored:
             guard let record = try await store.call(id: id) else {
                 machines.withLock { $0[id] = nil }
                 return nil
             }
-            let machine = try MachineState.machine(in: record)
+            let state = try MachineState.state(in: record)
             // Unless a change was committed meanwhile, which is newer.
             return machines.withLock { slots in
-                if case .loaded(let newer)? = slots[id] { return newer }
-                slots[id] = .loaded(machine)
-                return machine
+                if case .loaded(let newer)? = slots[id] { return newer.machine }
+                slots[id] = .loaded(state)
+                return state.machine
             }
         }
     }
@@ -292,7 +292,7 @@ public final class CallRuntime: Sendable {
         let candidates = machines.withLock { slots in
             slots.compactMap { id, slot -> String? in
                 switch slot {
-                case .loaded(let machine): machine.isInMeeting ? id : nil
+                case .loaded(let state): state.machine.isInMeeting ? id : nil
                 case .stored(_, _, let thread): thread == nil ? nil : id
                 }
             }
@@ -305,7 +305,7 @@ public final class CallRuntime: Sendable {
     }
 
     /// Replaces every live call (a restored snapshot).
-    func replaceMachines(_ restored: [String: CallMachine]) {
+    func replaceMachines(_ restored: [String: MachineState]) {
         machines.withLock { $0 = restored.mapValues(Slot.loaded) }
     }
 
@@ -423,6 +423,7 @@ public final class CallRuntime: Sendable {
         let id = machine.id
         var change = CallChange(consumedSignals: consumed, retargets: retargets)
         var removed = false
+        let state = MachineState(machine)
         let encoder = GraphJSON.encoder(machine.profile)
         for effect in effects {
             switch effect {
@@ -446,10 +447,10 @@ public final class CallRuntime: Sendable {
         if removed {
             change.removals.append(id)
         } else {
-            change.upserts.append(CallRecord(id: id, appId: machine.appId, tenantId: machine.tenantId, value: MachineState(machine)))
+            change.upserts.append(CallRecord(id: id, appId: machine.appId, tenantId: machine.tenantId, value: state))
         }
         let deliveries = try await store.commit(change)
-        machines.withLock { $0[id] = removed ? nil : .loaded(machine) }
+        machines.withLock { $0[id] = removed ? nil : .loaded(state) }
         if !deliveries.isEmpty { await outbox.enqueue(deliveries) }
         for case .schedule(let timer) in effects { timers.arm(timer, callId: id) }
         return !change.signals.isEmpty

@@ -3,8 +3,10 @@ import CallStore
 import Foundation
 
 /// A call's engine state as the runtime hands it to the store: encoded (as JSON) only when
-/// the store writes it out, decoded only when it was read back as bytes.
-struct MachineState: StoredStateValue {
+/// the store writes it out, decoded only when it was read back as bytes. One object per
+/// committed state, shared by the runtime's cache and a store in memory (a `CallMachine` is
+/// about a kilobyte inline: neither keeps a copy of its own).
+final class MachineState: StoredStateValue {
     let machine: CallMachine
 
     init(_ machine: CallMachine) {
@@ -19,9 +21,9 @@ struct MachineState: StoredStateValue {
         MachineSummary(machine).encoded
     }
 
-    /// The machine a stored record holds: the value it was given, or its bytes decoded.
-    static func machine(in record: CallRecord) throws -> CallMachine {
-        if let state = record.value as? MachineState { return state.machine }
-        return try JSONDecoder().decode(CallMachine.self, from: Data(try record.state()))
+    /// The state a stored record holds: the value it was given, or its bytes decoded.
+    static func state(in record: CallRecord) throws -> MachineState {
+        if let state = record.value as? MachineState { return state }
+        return MachineState(try JSONDecoder().decode(CallMachine.self, from: Data(try record.state())))
     }
 }
