@@ -20,8 +20,9 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure call throughput, latency and memory per call.",
         discussion: """
-        Closed loop (default): --calls creates, --concurrency at a time, after the /_switchboard/health \
-        rate with the same client and concurrency; prints both rates and their ratio.
+        Closed loop (default): --calls creates, --concurrency at a time, between two rounds of \
+        /_switchboard/health with the same client and concurrency; prints the rates and the ratio \
+        of the call rate to the mean /health rate.
         Open loop (--rate N): N creates a second for --duration seconds whatever the answers; latency \
         counts from when each create was due, so a slow server cannot hide its delays.
         Soak (--soak N): N calls established and held (--hold seconds); the server's resident memory \
