@@ -171,11 +171,16 @@ public struct ActionPlanner: Sendable {
         return .invite(ticket, invitees: invitees)
     }
 
+    /// The call id a `replacesCallId` gives, bare or as the call's path.
+    public static func callId(named given: String) -> String {
+        given.split(separator: "/").last.map(String.init) ?? given
+    }
+
     /// The id of the bot's other call that `replacesCallId` names (Graph's pages give it as a
     /// bare id or as the call's path): one of this application's calls, established, not
     /// this one.
     func otherCall(_ given: String, of machine: CallMachine, calls: (String) -> CallMachine?) throws(CallRuntimeError) -> String {
-        let id = given.split(separator: "/").last.map(String.init) ?? given
+        let id = Self.callId(named: given)
         guard !id.isEmpty else { throw .invalidRequest("replacesCallId must name a call.") }
         guard id != machine.id else { throw .invalidRequest("replacesCallId names this call itself.") }
         guard let other = calls(id) else { throw .callNotFound(id) }

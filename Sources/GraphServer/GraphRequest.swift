@@ -60,7 +60,7 @@ struct GraphRequest: Sendable {
     func otherCalls(named given: [String?]) async -> @Sendable (String) -> CallMachine? {
         var found: [String: CallMachine] = [:]
         for case let name? in given {
-            let id = name.split(separator: "/").last.map(String.init) ?? name
+            let id = ActionPlanner.callId(named: name)
             found[id] = try? await call(id)
         }
         return { [found] in found[$0] }
