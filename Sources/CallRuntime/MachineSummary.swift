@@ -15,11 +15,6 @@ struct MachineSummary: Hashable {
     /// The chat thread of the meeting the bot is in (``CallMachine/isInMeeting``).
     var meetingThreadId: String?
 
-    init(timers: [CallTimer], meetingThreadId: String?) {
-        self.timers = timers
-        self.meetingThreadId = meetingThreadId
-    }
-
     init(_ machine: CallMachine) {
         timers = machine.timers
         meetingThreadId = machine.isInMeeting ? (machine.graphCall.chatInfo?.threadId ?? "") : nil
