@@ -109,21 +109,26 @@ public final class CallRuntime: Sendable {
         var slots: [String: Slot] = [:]
         var timersToArm: [(String, CallTimer)] = []
         var unsummarised: [CallRecord] = []
+        var unread: Set<String> = []
         slots.reserveCapacity(summaries.count)
         for entry in summaries {
-            if let bytes = entry.summary, let summary = MachineSummary(parsing: bytes) {
-                slots[entry.id] = .stored(appId: entry.appId, tenantId: entry.tenantId, meetingThreadId: summary.meetingThreadId)
-                for timer in summary.timers { timersToArm.append((entry.id, timer)) }
+            guard let bytes = entry.summary, let summary = MachineSummary(parsing: bytes) else {
+                unread.insert(entry.id)
                 continue
             }
+            slots[entry.id] = .stored(appId: entry.appId, tenantId: entry.tenantId, meetingThreadId: summary.meetingThreadId)
+            for timer in summary.timers { timersToArm.append((entry.id, timer)) }
+        }
+        // Calls an older release stored without a summary (after an upgrade, usually all of
+        // them): read whole, in one pass.
+        for record in unread.isEmpty ? [] : try await store.allCalls() where unread.contains(record.id) {
             do {
-                guard let record = try await store.call(id: entry.id) else { continue }
                 let state = try MachineState.state(in: record)
-                slots[entry.id] = .loaded(state)
-                for timer in state.machine.timers { timersToArm.append((entry.id, timer)) }
+                slots[record.id] = .loaded(state)
+                for timer in state.machine.timers { timersToArm.append((record.id, timer)) }
                 unsummarised.append(CallRecord(id: record.id, appId: record.appId, tenantId: record.tenantId, value: state))
             } catch {
-                logger.error("Stored call state could not be read; call left out", metadata: ["call.id": "\(entry.id)", "error": "\(error)"])
+                logger.error("Stored call state could not be read; call left out", metadata: ["call.id": "\(record.id)", "error": "\(error)"])
             }
         }
         // Written back with their summaries, so the next start reads them quickly too.
