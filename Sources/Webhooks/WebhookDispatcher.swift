@@ -62,7 +62,6 @@ public actor WebhookDispatcher: Service, OutboxListener {
     /// Ready calls whose receiver has its most tries in flight, per origin, in the order
     /// they became ready: one goes back to ``ready`` each time a try at it ends.
     private var parked: [String: Deque<String>] = [:]
-    private var parkedCount = 0
     /// Receivers whose last try failed, with when it was made: probed every ``Configuration/probeInterval``.
     private var failingOrigins: [String: Timestamp] = [:]
     /// Faults to inject on purpose (the world's and the control API's).
@@ -119,7 +118,6 @@ public actor WebhookDispatcher: Service, OutboxListener {
         ready = []
         isReady = []
         parked = [:]
-        parkedCount = 0
         scheduled = Heap()
         failingOrigins = [:]
         pending.set(0)
@@ -188,14 +186,14 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 let origin = CallbackAddressPolicy.origin(of: head.url)
                 guard originsInFlight[origin, default: 0] < perReceiver else {
                     parked[origin, default: []].append(callId)
-                    parkedCount += 1
                     continue
                 }
                 inFlight.insert(callId)
                 originsInFlight[origin, default: 0] += 1
                 group.addTask { await self.attempt(head) }
             }
-            due.set(ready.count + parkedCount)
+            // Parked calls are due too; the receivers with a line are few.
+            due.set(ready.count + parked.values.reduce(0) { $0 + $1.count })
             if let nextDue = scheduled.min?.due, armedWakeup.map({ nextDue < $0 }) ?? true {
                 armedWakeup = nextDue
                 let clock = self.clock
@@ -239,10 +237,15 @@ public actor WebhookDispatcher: Service, OutboxListener {
     private func schedule(_ callId: String, now: Timestamp) {
         guard !inFlight.contains(callId), let head = queues[callId]?.first else { return }
         if head.notBefore <= now.millisecondsSinceEpoch {
-            if isReady.insert(callId).inserted { ready.append(callId) }
+            markReady(callId)
         } else {
             schedule(.call(callId), at: Timestamp(millisecondsSinceEpoch: head.notBefore))
         }
+    }
+
+    /// Puts call `callId` in line for a try, once.
+    private func markReady(_ callId: String) {
+        if isReady.insert(callId).inserted { ready.append(callId) }
     }
 
     /// Tries failing receiver `origin` now with its oldest waiting notification, whatever
@@ -465,9 +468,8 @@ public actor WebhookDispatcher: Service, OutboxListener {
         if originsInFlight[origin] == 0 { originsInFlight[origin] = nil }
         if let next = parked[origin]?.popFirst() {
             // The receiver has room again: the first call waiting for it goes back in line.
-            parkedCount -= 1
             if parked[origin]?.isEmpty == true { parked[origin] = nil }
-            if isReady.insert(next).inserted { ready.append(next) }
+            markReady(next)
         }
         if case .retry = outcome {} else { moves[delivery.sequence] = nil }
         let now = clock.now()
