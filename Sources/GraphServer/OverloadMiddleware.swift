@@ -112,7 +112,8 @@ struct OverloadMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// `rate` tokens a second, at most one second's worth saved up; real time (it limits real load).
+/// `rate` tokens a second, at most one second's worth (and at least one request) saved up;
+/// real time (it limits real load).
 final class TokenBucket: Sendable {
     private struct State {
         var tokens: Double
@@ -124,14 +125,14 @@ final class TokenBucket: Sendable {
 
     init(rate: Double) {
         self.rate = rate
-        state = Mutex(State(tokens: rate, last: .now))
+        state = Mutex(State(tokens: max(rate, 1), last: .now))
     }
 
     func take() -> Bool {
         state.withLock { state in
             let now = ContinuousClock.now
             let (seconds, attoseconds) = state.last.duration(to: now).components
-            state.tokens = min(rate, state.tokens + (Double(seconds) + Double(attoseconds) / 1e18) * rate)
+            state.tokens = min(max(rate, 1), state.tokens + (Double(seconds) + Double(attoseconds) / 1e18) * rate)
             state.last = now
             guard state.tokens >= 1 else { return false }
             state.tokens -= 1
