@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "GraphModel", swiftSettings: strict),
@@ -33,6 +35,12 @@ let package = Package(
         .target(name: "CallStoreSQLite", dependencies: [
             "CallStore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
             .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .target(name: "CallStorePostgres", dependencies: [
+            "CallStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], swiftSettings: strict),
         .target(name: "World", dependencies: ["GraphModel", "CallEngine", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "Webhooks", dependencies: [
@@ -65,7 +73,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .executableTarget(name: "switchboard", dependencies: [
-            "GraphModel", "CallEngine", "CallStore", "CallStoreSQLite", "CallRuntime", "Webhooks", "World", "GraphServer", "NetworkPolicy",
+            "GraphModel", "CallEngine", "CallStore", "CallStoreSQLite", "CallStorePostgres", "CallRuntime", "Webhooks", "World", "GraphServer", "NetworkPolicy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -81,7 +89,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "SwitchboardTesting", dependencies: [
-            "GraphModel", "CallEngine", "CallStore", "CallRuntime", "Webhooks", "World", "GraphServer",
+            "GraphModel", "CallEngine", "CallStore", "CallStorePostgres", "CallRuntime", "Webhooks", "World", "GraphServer",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
@@ -90,7 +99,7 @@ let package = Package(
         .testTarget(name: "NetworkPolicyTests", dependencies: ["NetworkPolicy"], swiftSettings: strict),
         .testTarget(name: "WorldTests", dependencies: ["World", "CallEngine", "GraphModel"], swiftSettings: strict),
         .testTarget(name: "CallEngineTests", dependencies: ["CallEngine", "GraphModel"], swiftSettings: strict),
-        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallStoreSQLite", "CallEngine", "GraphModel"], swiftSettings: strict),
+        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallStoreSQLite", "CallStorePostgres", "CallEngine", "GraphModel", "SwitchboardTesting"], swiftSettings: strict),
         .testTarget(name: "WebhooksTests", dependencies: [
             "Webhooks", "CallStore", "CallRuntime", "SwitchboardTesting", "NetworkPolicy", .product(name: "JWTKit", package: "jwt-kit"),
         ], swiftSettings: strict),

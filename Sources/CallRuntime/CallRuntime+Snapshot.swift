@@ -118,9 +118,9 @@ extension CallRuntime {
                 throw CallRuntimeError.invalidRequest("calls: '\(call.id)' has no readable state.")
             }
             guard machines[call.id] == nil else { throw CallRuntimeError.invalidRequest("calls: '\(call.id)' is listed twice.") }
-            let state = MachineState(machine)
+            let state = MachineState(machine, version: 1)
             machines[call.id] = state
-            records.append(CallRecord(id: call.id, appId: call.appId, tenantId: call.tenantId, value: state))
+            records.append(CallRecord(id: call.id, appId: call.appId, tenantId: call.tenantId, value: state, version: nil))
         }
         var deliveries: [Delivery] = []
         var attempts: [DeliveryAttempt] = []

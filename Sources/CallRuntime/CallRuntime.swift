@@ -36,9 +36,13 @@ public final class CallRuntime: Sendable {
     /// Recordings made by recordResponse, for `GET recordingLocation`.
     public let recordings = RecordingVault()
     let locks = KeyedLock()
-    /// The live calls, as last committed. The store is written only through this runtime,
-    /// so the cache never disagrees with it. Calls restored at start are known by their
-    /// summary until first used; their state is read from the store then.
+    /// Whether other nodes write the same store (PostgreSQL): then a call's state is read
+    /// from the store each time it is used, and every commit is checked against the version
+    /// it was made from (a lost race is run again on what the winner committed).
+    let shared: Bool
+    /// The live calls, as last committed. On a store of its own the store is written only
+    /// through this runtime, so the cache never disagrees with it. Calls restored at start
+    /// are known by their summary until first used; their state is read from the store then.
     private let machines = Mutex<[String: Slot]>([:])
     /// 1 while stored calls are being restored: every request waits for it to be 0.
     private let restoring = SharedCount()
@@ -71,6 +75,7 @@ public final class CallRuntime: Sendable {
     ) {
         self.callbackPolicy = callbackPolicy
         self.store = store
+        shared = store.isShared
         self.clock = clock
         self.outbox = outbox
         self.logger = logger
@@ -123,10 +128,11 @@ public final class CallRuntime: Sendable {
         // them): read whole, in one pass.
         for record in unread.isEmpty ? [] : try await store.allCalls() where unread.contains(record.id) {
             do {
-                let state = try MachineState.state(in: record)
+                let read = try MachineState.state(in: record)
+                let state = MachineState(read.machine, version: read.version + 1)
                 slots[record.id] = .loaded(state)
                 for timer in state.machine.timers { timersToArm.append((record.id, timer)) }
-                unsummarised.append(CallRecord(id: record.id, appId: record.appId, tenantId: record.tenantId, value: state))
+                unsummarised.append(CallRecord(id: record.id, appId: record.appId, tenantId: record.tenantId, value: state, version: read.version))
             } catch {
                 logger.error("Stored call state could not be read; call left out", metadata: ["call.id": "\(record.id)", "error": "\(error)"])
             }
@@ -143,24 +149,52 @@ public final class CallRuntime: Sendable {
     }
 
     /// Live call `id` as last committed, its state read from the store if it was restored
-    /// and not used since; nil when it is not live.
-    private func loadedMachine(_ id: String) async throws -> CallMachine? {
-        switch machines.withLock({ $0[id] }) {
-        case nil:
+    /// and not used since (or always, on a shared store); nil when it is not live.
+    private func loadedState(_ id: String) async throws -> MachineState? {
+        switch shared ? nil : machines.withLock({ $0[id] }) {
+        case nil where !shared:
             return nil
-        case .loaded(let state):
-            return state.machine
-        case .stored:
+        case .loaded(let state)?:
+            return state
+        case nil, .stored?:
             guard let record = try await store.call(id: id) else {
                 machines.withLock { $0[id] = nil }
                 return nil
             }
             let state = try MachineState.state(in: record)
-            // Unless a change was committed meanwhile, which is newer.
+            if shared { return state }
+            // Unless a newer change was committed meanwhile.
             return machines.withLock { slots in
-                if case .loaded(let newer)? = slots[id] { return newer.machine }
+                if case .loaded(let newer)? = slots[id], newer.version >= state.version { return newer }
                 slots[id] = .loaded(state)
-                return state.machine
+                return state
+            }
+        }
+    }
+
+    /// Runs `body` with call `id` held; when its commit loses a race with another node
+    /// (``CallStoreError/conflict(_:)``), runs it again on what the winner committed.
+    private func holding<Result: Sendable>(_ id: String, _ body: () async throws -> Result) async throws -> Result {
+        var tries = 0
+        while true {
+            do {
+                return try await locks.withLock(id) { try await body() }
+            } catch CallStoreError.conflict(let reason) where tries < Self.conflictRetries {
+                tries += 1
+                logger.debug("Commit lost a race; running it again", metadata: ["call.id": "\(id)", "reason": "\(reason)"])
+                forget(id)
+            }
+        }
+    }
+
+    /// How many times a change that lost a race is run again before the error is reported.
+    static let conflictRetries = 8
+
+    /// Drops call `id`'s cached state: it is read from the store when next used.
+    private func forget(_ id: String) {
+        machines.withLock { slots in
+            if case .loaded(let state)? = slots[id] {
+                slots[id] = .stored(appId: state.machine.appId, tenantId: state.machine.tenantId, meetingThreadId: state.machine.graphCall.chatInfo?.threadId)
             }
         }
     }
@@ -176,7 +210,7 @@ public final class CallRuntime: Sendable {
         let id = plan.call.id ?? ""
         let signalled = try await locks.withLock(id) { () async throws -> Bool in
             let (machine, effects) = CallMachine.placeOutgoing(plan, now: clock.now())
-            return try await apply(machine, effects)
+            return try await apply(machine, effects, from: 0)
         }
         if signalled { await applySignals() }
         return plan.call
@@ -190,7 +224,7 @@ public final class CallRuntime: Sendable {
         let id = plan.call.id ?? ""
         try await locks.withLock(id) {
             let (machine, effects) = CallMachine.receiveIncoming(plan, now: clock.now())
-            try await apply(machine, effects)
+            try await apply(machine, effects, from: 0)
         }
         return id
     }
@@ -210,11 +244,17 @@ public final class CallRuntime: Sendable {
     /// The call `id` as `caller` may see it: another application's call, or its own call in
     /// another tenant, does not exist for it (404, exactly as for an unknown id).
     public func call(id: String, caller: CallerApp) async throws -> CallMachine {
+        try await callState(id: id, caller: caller).machine
+    }
+
+    /// The call `id` as `caller` may see it, with its version.
+    private func callState(id: String, caller: CallerApp) async throws -> MachineState {
         await restored()
-        guard machines.withLock({ $0[id] })?.belongs(to: caller) == true, let machine = try await loadedMachine(id) else {
+        guard shared || machines.withLock({ $0[id] })?.belongs(to: caller) == true, let state = try await loadedState(id),
+              Slot.loaded(state).belongs(to: caller) else {
             throw CallRuntimeError.callNotFound(id)
         }
-        return machine
+        return state
     }
 
     /// Hangs up the bot's leg (`DELETE`).
@@ -234,11 +274,12 @@ public final class CallRuntime: Sendable {
         id: String, caller: CallerApp,
         _ plan: @Sendable (ActionPlanner, CallMachine) async throws -> CallCommand
     ) async throws -> CallReply? {
-        let (reply, signalled) = try await locks.withLock(id) { () async throws -> (CallReply?, Bool) in
-            var machine = try await call(id: id, caller: caller)
+        let (reply, signalled) = try await holding(id) { () async throws -> (CallReply?, Bool) in
+            let state = try await callState(id: id, caller: caller)
+            var machine = state.machine
             let command = try await plan(actions, machine)
             let effects = try step(&machine, .command(command))
-            let signalled = try await apply(machine, effects)
+            let signalled = try await apply(machine, effects, from: state.version)
             for case .reply(let reply) in effects { return (reply, signalled) }
             return (nil, signalled)
         }
@@ -249,10 +290,11 @@ public final class CallRuntime: Sendable {
     /// Something the far end does in call `id` (a participant hangs up, presses keys).
     public func farEnd(_ input: CallMachine.Input, callId id: String) async throws {
         await restored()
-        let signalled = try await locks.withLock(id) { () async throws -> Bool in
-            guard var machine = try await loadedMachine(id) else { throw CallRuntimeError.callNotFound(id) }
+        let signalled = try await holding(id) { () async throws -> Bool in
+            guard let state = try await loadedState(id) else { throw CallRuntimeError.callNotFound(id) }
+            var machine = state.machine
             let effects = try step(&machine, input)
-            return try await apply(machine, effects)
+            return try await apply(machine, effects, from: state.version)
         }
         if signalled { await applySignals() }
     }
@@ -294,7 +336,10 @@ public final class CallRuntime: Sendable {
     /// The live calls the bots are in meetings with (an unanswered invitation is not one).
     func meetingCalls() async throws -> [CallMachine] {
         await restored()
-        let candidates = machines.withLock { slots in
+        // On a shared store, the calls any node holds (read from their summaries).
+        let candidates = shared ? try await store.callSummaries().compactMap { entry in
+            entry.summary.flatMap(MachineSummary.init(parsing:))?.meetingThreadId == nil ? nil : entry.id
+        } : machines.withLock { slots in
             slots.compactMap { id, slot -> String? in
                 switch slot {
                 case .loaded(let state): state.machine.isInMeeting ? id : nil
@@ -304,7 +349,7 @@ public final class CallRuntime: Sendable {
         }
         var calls: [CallMachine] = []
         for id in candidates {
-            if let machine = try await loadedMachine(id), machine.isInMeeting { calls.append(machine) }
+            if let machine = try await loadedState(id)?.machine, machine.isInMeeting { calls.append(machine) }
         }
         return calls
     }
@@ -317,12 +362,13 @@ public final class CallRuntime: Sendable {
     /// Live call `id` (any application's), as last committed.
     func machine(id: String) async throws -> CallMachine? {
         await restored()
-        return try await loadedMachine(id)
+        return try await loadedState(id)?.machine
     }
 
     /// Whether call `id` is live (any application's).
-    public func isLive(_ id: String) -> Bool {
-        machines.withLock { $0[id] != nil }
+    public func isLive(_ id: String) async throws -> Bool {
+        if shared { return try await store.call(id: id) != nil }
+        return machines.withLock { $0[id] != nil }
     }
 
     /// Back to the world as loaded: every call, timer, signal, recording and notification is
@@ -350,18 +396,22 @@ public final class CallRuntime: Sendable {
         }
     }
 
-    /// Live calls in memory.
-    public var activeCallCount: Int { machines.withLock { $0.count } }
+    /// Live calls (on a shared store, on every node).
+    public func activeCallCount() async throws -> Int {
+        if shared { return try await store.callCount() }
+        return machines.withLock { $0.count }
+    }
 
     // MARK: Running the engine
 
     func timerFired(callId: String, name: CallTimer.Name, generation: Int) async {
         do {
-            let signalled = try await locks.withLock(callId) { () async throws -> Bool in
-                guard var machine = try await loadedMachine(callId) else { return false }
+            let signalled = try await holding(callId) { () async throws -> Bool in
+                guard let state = try await loadedState(callId) else { return false }
+                var machine = state.machine
                 let effects = try machine.handle(.timerFired(name, generation: generation), now: clock.now())
                 guard !effects.isEmpty else { return false }
-                return try await apply(machine, effects)
+                return try await apply(machine, effects, from: state.version)
             }
             if signalled { await applySignals() }
         } catch {
@@ -390,15 +440,21 @@ public final class CallRuntime: Sendable {
     }
 
     private func apply(_ signal: Signal) async throws {
-        try await locks.withLock(signal.callId) {
-            guard var machine = try await loadedMachine(signal.callId),
-                  let input = try? JSONDecoder().decode(CallSignal.self, from: Data(signal.payload)) else {
-                // The call has ended (or the signal is unreadable): nothing to do but consume it.
-                _ = try await store.commit(CallChange(consumedSignals: [signal.sequence]))
-                return
+        do {
+            try await holding(signal.callId) {
+                guard let state = try await loadedState(signal.callId),
+                      let input = try? JSONDecoder().decode(CallSignal.self, from: Data(signal.payload)) else {
+                    // The call has ended (or the signal is unreadable): nothing to do but consume it.
+                    _ = try await store.commit(CallChange(consumedSignals: [signal.sequence]))
+                    return
+                }
+                var machine = state.machine
+                let effects = try machine.handle(.signal(input), now: clock.now())
+                _ = try await apply(machine, effects, from: state.version, consuming: [signal.sequence])
             }
-            let effects = try machine.handle(.signal(input), now: clock.now())
-            _ = try await apply(machine, effects, consuming: [signal.sequence])
+        } catch CallStoreError.conflict where shared {
+            // Another node applied it (every retry found it consumed).
+            logger.debug("Signal applied elsewhere", metadata: ["signal": "\(signal.sequence)"])
         }
     }
 
@@ -407,28 +463,31 @@ public final class CallRuntime: Sendable {
     /// notifications move all the same).
     public func moveCallback(callId: String, to url: String) async throws {
         await restored()
-        try await locks.withLock(callId) {
+        try await holding(callId) {
             let retarget = DeliveryRetarget(callId: callId, url: url)
-            guard var machine = try await loadedMachine(callId) else {
+            guard let state = try await loadedState(callId) else {
                 _ = try await store.commit(CallChange(retargets: [retarget]))
                 return
             }
+            var machine = state.machine
             machine.moveCallback(to: url)
-            try await apply(machine, [], retargeting: [retarget])
+            try await apply(machine, [], from: state.version, retargeting: [retarget])
         }
     }
 
-    /// Commits the machine, its notifications and the signals it sends in one store
-    /// transaction, then updates the cache, the outbox listener and the timers, in that
-    /// order. Returns whether it sent signals (for ``applySignals()``, once the call is released).
+    /// Commits the machine (made from `version`, 0 for a new call), its notifications and
+    /// the signals it sends in one store transaction, then updates the cache, the outbox
+    /// listener and the timers, in that order. Returns whether it sent signals (for
+    /// ``applySignals()``, once the call is released).
     @discardableResult
     private func apply(
-        _ machine: CallMachine, _ effects: [CallEffect], consuming consumed: [Int64] = [], retargeting retargets: [DeliveryRetarget] = []
+        _ machine: CallMachine, _ effects: [CallEffect], from version: Int64,
+        consuming consumed: [Int64] = [], retargeting retargets: [DeliveryRetarget] = []
     ) async throws -> Bool {
         let id = machine.id
         var change = CallChange(consumedSignals: consumed, retargets: retargets)
         var removed = false
-        let state = MachineState(machine)
+        let state = MachineState(machine, version: version + 1)
         let encoder = GraphJSON.encoder(machine.profile)
         for effect in effects {
             switch effect {
@@ -450,12 +509,14 @@ public final class CallRuntime: Sendable {
             }
         }
         if removed {
-            change.removals.append(id)
+            // A call that ended as it was placed was never stored.
+            if version > 0 { change.removals.append(CallRemoval(id: id, version: version)) }
         } else {
-            change.upserts.append(CallRecord(id: id, appId: machine.appId, tenantId: machine.tenantId, value: state))
+            change.upserts.append(CallRecord(id: id, appId: machine.appId, tenantId: machine.tenantId, value: state, version: version))
         }
         let deliveries = try await store.commit(change)
-        machines.withLock { $0[id] = removed ? nil : .loaded(state) }
+        // On a shared store nothing is kept: the next use reads what is stored then.
+        if !shared { machines.withLock { $0[id] = removed ? nil : .loaded(state) } }
         if !deliveries.isEmpty { await outbox.enqueue(deliveries) }
         for case .schedule(let timer) in effects { timers.arm(timer, callId: id) }
         return !change.signals.isEmpty

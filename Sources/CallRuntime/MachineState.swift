@@ -8,9 +8,13 @@ import Foundation
 /// about a kilobyte inline: neither keeps a copy of its own).
 final class MachineState: StoredStateValue {
     let machine: CallMachine
+    /// The call's version in the store once this state is committed (see
+    /// ``CallRecord/version``): the next change is made from it.
+    let version: Int64
 
-    init(_ machine: CallMachine) {
+    init(_ machine: CallMachine, version: Int64) {
         self.machine = machine
+        self.version = version
     }
 
     func encodedState() throws -> [UInt8] {
@@ -23,7 +27,7 @@ final class MachineState: StoredStateValue {
 
     /// The state a stored record holds: the value it was given, or its bytes decoded.
     static func state(in record: CallRecord) throws -> MachineState {
-        if let state = record.value as? MachineState { return state }
-        return MachineState(try JSONDecoder().decode(CallMachine.self, from: Data(try record.state())))
+        if let state = record.value as? MachineState, state.version == record.version ?? state.version { return state }
+        return MachineState(try JSONDecoder().decode(CallMachine.self, from: Data(try record.state())), version: record.version ?? 1)
     }
 }

@@ -17,6 +17,11 @@ public struct CallRecord: Sendable, Hashable {
     public var id: String
     public var appId: String
     public var tenantId: String
+    /// Read from a store: the call's version there (1 after its first commit, one more with
+    /// each commit). Written: the version the writer read, which the store checks so two
+    /// writers cannot lose each other's change (0: a new call, which must not exist yet);
+    /// nil: written over whatever is stored (a snapshot put back).
+    public var version: Int64?
     private var source: Source
 
     private enum Source: Sendable {
@@ -26,18 +31,20 @@ public struct CallRecord: Sendable, Hashable {
 
     /// A record whose state is already bytes (read back from a store or a snapshot); a nil
     /// summary: none was stored (an older release wrote the record).
-    public init(id: String, appId: String, tenantId: String, state: [UInt8], summary: [UInt8]? = nil) {
+    public init(id: String, appId: String, tenantId: String, state: [UInt8], summary: [UInt8]? = nil, version: Int64? = nil) {
         self.id = id
         self.appId = appId
         self.tenantId = tenantId
+        self.version = version
         source = .bytes(state: state, summary: summary)
     }
 
     /// A record whose state is encoded when a store first needs it.
-    public init(id: String, appId: String, tenantId: String, value: any StoredStateValue) {
+    public init(id: String, appId: String, tenantId: String, value: any StoredStateValue, version: Int64? = nil) {
         self.id = id
         self.appId = appId
         self.tenantId = tenantId
+        self.version = version
         source = .value(value)
     }
 
@@ -65,6 +72,7 @@ public struct CallRecord: Sendable, Hashable {
         return nil
     }
 
+    /// The same call and state (the version is where it was stored, not what it holds).
     public static func == (lhs: CallRecord, rhs: CallRecord) -> Bool {
         lhs.id == rhs.id && lhs.appId == rhs.appId && lhs.tenantId == rhs.tenantId && (try? lhs.state()) == (try? rhs.state())
             && (try? lhs.summary()) == (try? rhs.summary())
@@ -191,17 +199,19 @@ public struct Signal: Sendable, Hashable {
 /// One atomic change: calls written or removed, the notifications they cause, the signals
 /// they send to other calls, and the signals they consumed.
 public struct CallChange: Sendable, Hashable {
+    /// Calls written; each record's ``CallRecord/version`` is checked (see there).
     public var upserts: [CallRecord]
-    public var removals: [String]
+    public var removals: [CallRemoval]
     public var deliveries: [NewDelivery]
     public var signals: [NewSignal]
-    /// Signals applied by this change, removed with it.
+    /// Signals applied by this change, removed with it; one already gone is a conflict
+    /// (another writer applied it).
     public var consumedSignals: [Int64]
     /// Calls whose pending notifications go to a new URL (a bot answered 302).
     public var retargets: [DeliveryRetarget]
 
     public init(
-        upserts: [CallRecord] = [], removals: [String] = [], deliveries: [NewDelivery] = [],
+        upserts: [CallRecord] = [], removals: [CallRemoval] = [], deliveries: [NewDelivery] = [],
         signals: [NewSignal] = [], consumedSignals: [Int64] = [], retargets: [DeliveryRetarget] = []
     ) {
         self.upserts = upserts
@@ -210,6 +220,23 @@ public struct CallChange: Sendable, Hashable {
         self.signals = signals
         self.consumedSignals = consumedSignals
         self.retargets = retargets
+    }
+}
+
+/// A call removed (it ended), checked against the version the writer read as an upsert is.
+public struct CallRemoval: Sendable, Hashable, ExpressibleByStringLiteral {
+    public var id: String
+    /// The version the writer read; nil: removed whatever is stored.
+    public var version: Int64?
+
+    public init(id: String, version: Int64?) {
+        self.id = id
+        self.version = version
+    }
+
+    /// Removed whatever is stored.
+    public init(stringLiteral id: String) {
+        self.init(id: id, version: nil)
     }
 }
 

@@ -7,6 +7,9 @@
 public protocol CallStore: Sendable {
     /// Applies `change` atomically (calls, outbox entries, new and consumed signals) and
     /// returns the outbox entries it created, with their sequence numbers, in the order given.
+    /// Throws ``CallStoreError/conflict(_:)``, changing nothing, when a call is not at the
+    /// version the change was made from or a consumed signal is gone: another writer (on
+    /// another node, with a shared database) got there first.
     func commit(_ change: CallChange) async throws -> [Delivery]
 
     /// The call with this id, if it is stored.
@@ -18,6 +21,9 @@ public protocol CallStore: Sendable {
     /// Every stored call without its state (for rebuilding timers after a restart: the
     /// states are read when each call is next used), in id order.
     func callSummaries() async throws -> [CallSummary]
+
+    /// How many calls are stored.
+    func callCount() async throws -> Int
 
     /// Pending deliveries in sequence order, at most `limit`, after `sequence` `after`.
     func pendingDeliveries(after: Int64, limit: Int) async throws -> [Delivery]
@@ -63,9 +69,19 @@ public protocol CallStore: Sendable {
 
     /// Releases the backend (connections, files). Nothing may be called afterwards.
     func close() async throws
+
+    /// Whether other processes may write the same store at once (several nodes on one
+    /// database): the runtime then trusts no state it did not just read.
+    var isShared: Bool { get }
 }
 
 extension CallStore {
+    public var isShared: Bool { false }
+
+    public func callCount() async throws -> Int {
+        try await callSummaries().count
+    }
+
     /// Marks a delivery delivered, with no try to journal.
     public func markDelivered(sequence: Int64) async throws {
         try await markDelivered(sequence: sequence, attempt: nil)
@@ -84,4 +100,7 @@ public let deliveredRetention: Int64 = 10_000
 public enum CallStoreError: Error, Sendable, Hashable {
     /// The backend failed; the message is for logs, never for the wire.
     case backend(String)
+    /// A commit lost a race with another writer: what it was made from has changed. Read
+    /// again and retry.
+    case conflict(String)
 }

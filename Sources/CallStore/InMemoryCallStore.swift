@@ -11,9 +11,25 @@ public actor InMemoryCallStore: CallStore {
     public init() {}
 
     public func commit(_ change: CallChange) async throws -> [Delivery] {
-        for record in change.upserts { calls[record.id] = record }
-        for id in change.removals { calls[id] = nil }
-        signals.removeAll { change.consumedSignals.contains($0.sequence) }
+        // Checked before anything changes: a conflict changes nothing.
+        var versions: [Int64] = []
+        for record in change.upserts {
+            versions.append(try Self.nextVersion(of: record.id, expected: record.version, stored: calls[record.id]?.version))
+        }
+        for removal in change.removals where removal.version != nil && calls[removal.id]?.version != removal.version {
+            throw CallStoreError.conflict("call \(removal.id) is not at version \(removal.version ?? 0)")
+        }
+        let consumed = Set(change.consumedSignals)
+        guard signals.count(where: { consumed.contains($0.sequence) }) == consumed.count else {
+            throw CallStoreError.conflict("a signal consumed by the change was consumed already")
+        }
+        for (record, version) in zip(change.upserts, versions) {
+            var stored = record
+            stored.version = version
+            calls[record.id] = stored
+        }
+        for removal in change.removals { calls[removal.id] = nil }
+        signals.removeAll { consumed.contains($0.sequence) }
         for retarget in change.retargets {
             for (sequence, delivery) in outbox where delivery.callId == retarget.callId && delivery.status == .pending {
                 outbox[sequence]?.url = retarget.url
@@ -105,7 +121,11 @@ public actor InMemoryCallStore: CallStore {
     }
 
     public func replace(with snapshot: StoreSnapshot) async throws {
-        calls = Dictionary(snapshot.calls.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        calls = Dictionary(snapshot.calls.map { record in
+            var stored = record
+            stored.version = record.version ?? 1
+            return (record.id, stored)
+        }, uniquingKeysWith: { _, last in last })
         outbox = Dictionary(snapshot.deliveries.map { ($0.sequence, $0) }, uniquingKeysWith: { _, last in last })
         attempts = Dictionary(grouping: snapshot.attempts.filter { outbox[$0.sequence] != nil }, by: \.sequence)
         signals = snapshot.signals.sorted { $0.sequence < $1.sequence }
@@ -128,4 +148,15 @@ public actor InMemoryCallStore: CallStore {
     }
 
     public func close() async throws {}
+
+    /// The version a call written from version `expected` gets over `stored` (nil: not
+    /// stored), or the conflict.
+    static func nextVersion(of id: String, expected: Int64?, stored: Int64?) throws -> Int64 {
+        switch (expected, stored) {
+        case (nil, let stored): return (stored ?? 0) + 1
+        case (0?, nil): return 1
+        case (let expected?, let stored?) where expected == stored: return stored + 1
+        case (let expected?, _): throw CallStoreError.conflict("call \(id) is not at version \(expected)")
+        }
+    }
 }

@@ -53,19 +53,22 @@ public actor SQLiteCallStore: CallStore {
         return try await serial.withLock("") {
             _ = try await connection.query("BEGIN IMMEDIATE")
             do {
-                for row in rows {
-                    _ = try await connection.query(
-                        "INSERT INTO calls (id, app_id, tenant_id, state, summary) VALUES (?, ?, ?, ?, ?) "
-                            + "ON CONFLICT(id) DO UPDATE SET app_id = excluded.app_id, tenant_id = excluded.tenant_id, "
-                            + "state = excluded.state, summary = excluded.summary",
-                        row
-                    )
+                for (record, row) in zip(change.upserts, rows) {
+                    try await write(row, version: record.version)
                 }
-                for id in change.removals {
-                    _ = try await connection.query("DELETE FROM calls WHERE id = ?", [.text(id)])
+                for removal in change.removals {
+                    if let version = removal.version {
+                        let removed = try await connection.query(
+                            "DELETE FROM calls WHERE id = ? AND version = ? RETURNING id", [.text(removal.id), .integer(Int(version))]
+                        )
+                        if removed.isEmpty { throw CallStoreError.conflict("call \(removal.id) is not at version \(version)") }
+                    } else {
+                        _ = try await connection.query("DELETE FROM calls WHERE id = ?", [.text(removal.id)])
+                    }
                 }
                 for sequence in change.consumedSignals {
-                    _ = try await connection.query("DELETE FROM signals WHERE sequence = ?", [.integer(Int(sequence))])
+                    let consumed = try await connection.query("DELETE FROM signals WHERE sequence = ? RETURNING sequence", [.integer(Int(sequence))])
+                    if consumed.isEmpty { throw CallStoreError.conflict("signal \(sequence) was consumed already") }
                 }
                 for retarget in change.retargets {
                     _ = try await connection.query(
@@ -102,16 +105,39 @@ public actor SQLiteCallStore: CallStore {
         }
     }
 
+    /// Writes a call's columns, checking the version its writer read (inside the caller's
+    /// transaction).
+    private func write(_ row: [SQLiteData], version: Int64?) async throws {
+        let columns = "INSERT INTO calls (id, app_id, tenant_id, state, summary) VALUES (?, ?, ?, ?, ?) "
+        let changed: [SQLiteRow]
+        switch version {
+        case nil:
+            changed = try await connection.query(
+                columns + "ON CONFLICT(id) DO UPDATE SET app_id = excluded.app_id, tenant_id = excluded.tenant_id, "
+                    + "state = excluded.state, summary = excluded.summary, version = calls.version + 1 RETURNING id",
+                row
+            )
+        case 0?:
+            changed = try await connection.query(columns + "ON CONFLICT(id) DO NOTHING RETURNING id", row)
+        case let version?:
+            changed = try await connection.query(
+                "UPDATE calls SET app_id = ?, tenant_id = ?, state = ?, summary = ?, version = version + 1 WHERE id = ? AND version = ? RETURNING id",
+                Array(row[1...]) + [row[0], .integer(Int(version))]
+            )
+        }
+        if changed.isEmpty { throw CallStoreError.conflict("call \(row[0].string ?? "") is not at version \(version ?? 0)") }
+    }
+
     public func call(id: String) async throws -> CallRecord? {
         try await serial.withLock("") {
-            try await connection.query("SELECT id, app_id, tenant_id, state, summary FROM calls WHERE id = ?", [.text(id)])
+            try await connection.query("SELECT id, app_id, tenant_id, state, summary, version FROM calls WHERE id = ?", [.text(id)])
                 .first.map(Self.callRecord)
         }
     }
 
     public func allCalls() async throws -> [CallRecord] {
         try await serial.withLock("") {
-            try await connection.query("SELECT id, app_id, tenant_id, state, summary FROM calls ORDER BY id").map(Self.callRecord)
+            try await connection.query("SELECT id, app_id, tenant_id, state, summary, version FROM calls ORDER BY id").map(Self.callRecord)
         }
     }
 
@@ -256,7 +282,8 @@ public actor SQLiteCallStore: CallStore {
                 }
                 for record in snapshot.calls {
                     _ = try await connection.query(
-                        "INSERT INTO calls (id, app_id, tenant_id, state, summary) VALUES (?, ?, ?, ?, ?)", try Self.callColumns(record)
+                        "INSERT INTO calls (id, app_id, tenant_id, state, summary, version) VALUES (?, ?, ?, ?, ?, ?)",
+                        try Self.callColumns(record) + [.integer(Int(record.version ?? 1))]
                     )
                 }
                 for d in snapshot.deliveries {
@@ -316,7 +343,8 @@ public actor SQLiteCallStore: CallStore {
             appId: row.column("app_id")?.string ?? "",
             tenantId: row.column("tenant_id")?.string ?? "",
             state: bytes(row.column("state")),
-            summary: summary(row.column("summary"))
+            summary: summary(row.column("summary")),
+            version: Int64(row.column("version")?.integer ?? 1)
         )
     }
 

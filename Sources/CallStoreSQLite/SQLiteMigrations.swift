@@ -65,6 +65,10 @@ enum SQLiteMigrations {
         [
             "ALTER TABLE calls ADD COLUMN summary BLOB",
         ],
+        // 6: each call's version, checked by every commit (see CallRecord.version).
+        [
+            "ALTER TABLE calls ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+        ],
     ]
 
     static func apply(on connection: SQLiteConnection) async throws {

@@ -72,7 +72,8 @@ struct ControlCallEndpoints {
         router.get("/_switchboard/calls/:id/notifications") { _, context in
             let id = try context.parameters.require("id")
             let journal = try await services.runtime.journal(callId: id)
-            guard !journal.isEmpty || services.runtime.isLive(id) else {
+            let live = try await services.runtime.isLive(id)
+            guard !journal.isEmpty || live else {
                 throw GraphError.notFound("No call '\(id)' and no notification for it (delivered ones are kept for the latest \(deliveredRetention) notifications).")
             }
             let entries = journal.map { delivery, attempts in

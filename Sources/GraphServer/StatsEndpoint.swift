@@ -23,7 +23,7 @@ struct StatsEndpoint {
     func register(on router: Router<SwitchboardRequestContext>) {
         router.get("/_switchboard/stats") { _, _ in
             let stats = Stats(
-                calls: services.runtime.activeCallCount,
+                calls: try await services.runtime.activeCallCount(),
                 notificationsPending: services.backlog?.pending.current ?? 0,
                 notificationsDue: services.backlog?.due.current ?? 0,
                 residentBytes: Self.residentBytes()

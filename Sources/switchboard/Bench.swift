@@ -53,7 +53,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Base URL of a running server (started with --ring-time 0); default: one started in this process (then the memory figures include the bench's own).")
     var server: String?
 
-    @Option(help: "Store of the in-process server: sqlite:PATH or memory.")
+    @Option(help: "Store of the in-process server: sqlite:PATH or memory.", transform: StoreOption.parse)
     var store = StoreOption.memory
 
     @Option(help: "The server's --control-token, if it has one (for /_switchboard/stats).")

@@ -19,7 +19,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port).")
     var port = 8080
 
-    @Option(help: "Where calls and undelivered notifications are kept: sqlite:PATH or memory.")
+    @Option(help: "Where calls and undelivered notifications are kept: sqlite:PATH, memory, or postgres://USER@HOST:PORT/DB (password in the URL or PGPASSWORD; several nodes may share one database).", transform: StoreOption.parse)
     var store = StoreOption.sqlite(path: "./switchboard.sqlite")
 
     @Option(help: "A world file (YAML or JSON; `switchboard world print` shows the built-in one). Default: the built-in world.")

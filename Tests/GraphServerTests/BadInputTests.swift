@@ -73,7 +73,7 @@ import World
                 }
                 try response.expectGraphError(test.status)
             }
-            #expect(harness.stack.runtime.activeCallCount == 0)
+            #expect(try await harness.stack.runtime.activeCallCount() == 0)
             #expect(try await harness.stack.store.allCalls().isEmpty)
             #expect(try await harness.stack.store.pendingDeliveries(after: 0, limit: 10).isEmpty)
         }
@@ -118,7 +118,7 @@ import World
                     try response.expectGraphError(.unauthorized)
                 }
             }
-            #expect(harness.stack.runtime.activeCallCount == 0)
+            #expect(try await harness.stack.runtime.activeCallCount() == 0)
         }
     }
 

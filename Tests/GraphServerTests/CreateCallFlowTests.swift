@@ -110,7 +110,7 @@ import World
                     }
                     #expect(try await client.send(.get, "\(path)/\(id)", token: token).status == .ok)
                 }
-                #expect(harness.stack.runtime.activeCallCount == 4)
+                #expect(try await harness.stack.runtime.activeCallCount() == 4)
             }
         }
     }

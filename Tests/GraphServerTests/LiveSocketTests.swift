@@ -188,7 +188,7 @@ import World
             #expect(ending.count == 2)
             #expect(ending.allSatisfy { $0.call?.id == id })
             #expect(try ending.map { try $0.notifications.value.first?.changeType } == [.updated, .deleted])
-            #expect(harness.stack.runtime.activeCallCount == 0)
+            #expect(try await harness.stack.runtime.activeCallCount() == 0)
             #expect(try await harness.stack.store.pendingSignals(limit: 10).isEmpty)
         }
     }

@@ -1,0 +1,429 @@
+import CallStore
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The store for several Switchboard nodes on one PostgreSQL database (postgres-nio, with its
+/// connection pool).
+///
+/// Every ``commit(_:)`` is one transaction on one pooled connection; reads are single
+/// statements. The schema is brought up to date at ``open(_:logger:)`` (numbered migrations,
+/// under an advisory lock so nodes starting together migrate once).
+public final class PostgresCallStore: CallStore {
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    /// Connects to the database `url` names and migrates it.
+    public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "switchboard.postgres")) async throws -> PostgresCallStore {
+        // Migrated over a connection of its own: a server that is not there is reported at
+        // once, with why (the pool would keep retrying).
+        do {
+            let connection = try await PostgresConnection.connect(configuration: try url.connectionConfiguration(), id: 0, logger: logger)
+            do {
+                try await PostgresMigrations.apply(on: connection, logger: logger)
+                try await connection.close()
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        } catch {
+            throw CallStoreError.backend("PostgreSQL at \(url.description): \(String(reflecting: error))")
+        }
+        var configuration = url.clientConfiguration()
+        configuration.options.maximumConnections = 16
+        let store = PostgresCallStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        return store
+    }
+
+    private init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        runner = Task { await client.run() }
+    }
+
+    /// Several nodes share the database.
+    public var isShared: Bool { true }
+
+    public func close() async throws {
+        runner.cancel()
+        await runner.value
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one transaction on one pooled connection; rolls back if it throws.
+    private func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// Every row `query` returns, each made into a value by `make`.
+    private func rows<Value>(
+        _ query: PostgresQuery, on connection: PostgresConnection? = nil, _ make: (PostgresRandomAccessRow) throws -> Value
+    ) async throws -> [Value] {
+        let sequence = if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
+        var values: [Value] = []
+        for try await row in sequence { values.append(try make(PostgresRandomAccessRow(row))) }
+        return values
+    }
+
+    // MARK: CallStore
+
+    public func commit(_ change: CallChange) async throws -> [Delivery] {
+        // Encoded before the transaction, so the database waits on no encoding.
+        let rows = try change.upserts.map { try CallColumns($0) }
+        return try await transaction { connection in
+            for (record, row) in zip(change.upserts, rows) {
+                try await write(row, version: record.version, on: connection)
+            }
+            for removal in change.removals {
+                if let version = removal.version {
+                    let removed = try await self.rows("DELETE FROM calls WHERE id = \(removal.id) AND version = \(version) RETURNING id", on: connection) { _ in () }
+                    if removed.isEmpty { throw CallStoreError.conflict("call \(removal.id) is not at version \(version)") }
+                } else {
+                    try await connection.query("DELETE FROM calls WHERE id = \(removal.id)", logger: logger)
+                }
+            }
+            if !change.consumedSignals.isEmpty {
+                let consumed = try await self.rows(
+                    "DELETE FROM signals WHERE sequence = ANY(\(change.consumedSignals)) RETURNING sequence", on: connection
+                ) { _ in () }
+                if consumed.count != Set(change.consumedSignals).count {
+                    throw CallStoreError.conflict("a signal consumed by the change was consumed already")
+                }
+            }
+            for retarget in change.retargets {
+                try await connection.query(
+                    "UPDATE outbox SET url = \(retarget.url) WHERE call_id = \(retarget.callId) AND status = 'pending'", logger: logger
+                )
+            }
+            if !change.signals.isEmpty {
+                try await connection.query(
+                    """
+                    INSERT INTO signals (call_id, payload)
+                    SELECT call_id, payload FROM unnest(\(change.signals.map(\.callId))::text[], \(change.signals.map { ByteBuffer(bytes: $0.payload) })::bytea[])
+                        WITH ORDINALITY AS s(call_id, payload, ord) ORDER BY ord
+                    """,
+                    logger: logger
+                )
+            }
+            guard !change.deliveries.isEmpty else { return [] }
+            let new = change.deliveries
+            // One statement for all of them; sequences are drawn in the order given.
+            let sequences = try await self.rows(
+                """
+                INSERT INTO outbox (call_id, app_id, tenant_id, url, body, created_at)
+                SELECT call_id, app_id, tenant_id, url, body, created_at FROM unnest(
+                    \(new.map(\.callId))::text[], \(new.map(\.appId))::text[], \(new.map(\.tenantId))::text[], \(new.map(\.url))::text[],
+                    \(new.map { ByteBuffer(bytes: $0.body) })::bytea[], \(new.map(\.createdAt))::bigint[]
+                ) WITH ORDINALITY AS d(call_id, app_id, tenant_id, url, body, created_at, ord) ORDER BY ord
+                RETURNING sequence
+                """,
+                on: connection
+            ) { try $0["sequence"].decode(Int64.self) }.sorted()
+            guard sequences.count == new.count else { throw CallStoreError.backend("outbox insert returned \(sequences.count) sequences for \(new.count)") }
+            return zip(sequences, new).map { sequence, new in
+                Delivery(sequence: sequence, callId: new.callId, appId: new.appId, tenantId: new.tenantId, url: new.url, body: new.body, createdAt: new.createdAt)
+            }
+        }
+    }
+
+    /// Writes a call's columns, checking the version its writer read (inside the caller's
+    /// transaction).
+    private func write(_ row: CallColumns, version: Int64?, on connection: PostgresConnection) async throws {
+        let changed: [Void]
+        switch version {
+        case nil:
+            changed = try await rows(
+                """
+                INSERT INTO calls (id, app_id, tenant_id, state, summary) VALUES (\(row.id), \(row.appId), \(row.tenantId), \(row.state), \(row.summary))
+                ON CONFLICT (id) DO UPDATE SET app_id = excluded.app_id, tenant_id = excluded.tenant_id, state = excluded.state,
+                    summary = excluded.summary, version = calls.version + 1
+                RETURNING id
+                """,
+                on: connection
+            ) { _ in () }
+        case 0?:
+            changed = try await rows(
+                """
+                INSERT INTO calls (id, app_id, tenant_id, state, summary) VALUES (\(row.id), \(row.appId), \(row.tenantId), \(row.state), \(row.summary))
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """,
+                on: connection
+            ) { _ in () }
+        case let version?:
+            changed = try await rows(
+                """
+                UPDATE calls SET app_id = \(row.appId), tenant_id = \(row.tenantId), state = \(row.state), summary = \(row.summary), version = version + 1
+                WHERE id = \(row.id) AND version = \(version) RETURNING id
+                """,
+                on: connection
+            ) { _ in () }
+        }
+        if changed.isEmpty { throw CallStoreError.conflict("call \(row.id) is not at version \(version ?? 0)") }
+    }
+
+    public func call(id: String) async throws -> CallRecord? {
+        try await rows("SELECT \(unescaped: CallColumns.list) FROM calls WHERE id = \(id)", CallColumns.record).first
+    }
+
+    public func allCalls() async throws -> [CallRecord] {
+        try await rows("SELECT \(unescaped: CallColumns.list) FROM calls ORDER BY id COLLATE \"C\"", CallColumns.record)
+    }
+
+    public func callSummaries() async throws -> [CallSummary] {
+        try await rows("SELECT id, app_id, tenant_id, summary FROM calls ORDER BY id COLLATE \"C\"") { row in
+            CallSummary(
+                id: try row["id"].decode(String.self), appId: try row["app_id"].decode(String.self),
+                tenantId: try row["tenant_id"].decode(String.self), summary: try row["summary"].decode(ByteBuffer?.self).map { Array($0.readableBytesView) }
+            )
+        }
+    }
+
+    public func callCount() async throws -> Int {
+        try await rows("SELECT count(*) AS n FROM calls") { try $0["n"].decode(Int.self) }.first ?? 0
+    }
+
+    public func pendingDeliveries(after: Int64, limit: Int) async throws -> [Delivery] {
+        try await rows(
+            "SELECT \(unescaped: Self.deliveryColumns) FROM outbox WHERE status = 'pending' AND sequence > \(after) ORDER BY sequence LIMIT \(limit)",
+            Self.delivery
+        )
+    }
+
+    public func deadDeliveries(limit: Int) async throws -> [Delivery] {
+        try await rows("SELECT \(unescaped: Self.deliveryColumns) FROM outbox WHERE status = 'dead' ORDER BY sequence LIMIT \(limit)", Self.delivery)
+    }
+
+    public func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) async throws {
+        try await transaction { connection in
+            try await journal(attempt, on: connection)
+            try await connection.query("UPDATE outbox SET status = 'delivered' WHERE sequence = \(sequence)", logger: logger)
+            // The journal keeps the latest deliveredRetention sequences of delivered notifications.
+            if sequence % 100 == 0 {
+                let horizon = sequence - deliveredRetention
+                try await connection.query(
+                    "DELETE FROM delivery_attempts WHERE sequence IN (SELECT sequence FROM outbox WHERE status = 'delivered' AND sequence <= \(horizon))",
+                    logger: logger
+                )
+                try await connection.query("DELETE FROM outbox WHERE status = 'delivered' AND sequence <= \(horizon)", logger: logger)
+            }
+        }
+    }
+
+    /// Journals one try, if the notification is still kept.
+    private func journal(_ attempt: DeliveryAttempt?, on connection: PostgresConnection) async throws {
+        guard let attempt else { return }
+        try await connection.query(
+            """
+            INSERT INTO delivery_attempts (sequence, attempt, at, status, error, duration_ms)
+            SELECT \(attempt.sequence), \(attempt.attempt), \(attempt.at), \(attempt.status), \(attempt.error), \(attempt.durationMilliseconds)
+            WHERE EXISTS (SELECT 1 FROM outbox WHERE sequence = \(attempt.sequence))
+            ON CONFLICT (sequence, attempt) DO UPDATE SET at = excluded.at, status = excluded.status, error = excluded.error, duration_ms = excluded.duration_ms
+            """,
+            logger: logger
+        )
+    }
+
+    public func journal(callId: String) async throws -> [(Delivery, [DeliveryAttempt])] {
+        try await transaction { connection in
+            let deliveries = try await rows(
+                "SELECT \(unescaped: Self.deliveryColumns) FROM outbox WHERE call_id = \(callId) ORDER BY sequence", on: connection, Self.delivery
+            )
+            let tries = try await rows(
+                """
+                SELECT \(unescaped: Self.attemptColumns("a.")) FROM delivery_attempts a JOIN outbox o ON o.sequence = a.sequence
+                WHERE o.call_id = \(callId) ORDER BY a.sequence, a.attempt
+                """,
+                on: connection, Self.attempt
+            )
+            var attempts: [Int64: [DeliveryAttempt]] = [:]
+            for attempt in tries { attempts[attempt.sequence, default: []].append(attempt) }
+            return deliveries.map { ($0, attempts[$0.sequence] ?? []) }
+        }
+    }
+
+    public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) async throws {
+        try await transaction { connection in
+            try await journal(attempt, on: connection)
+            try await connection.query(
+                """
+                UPDATE outbox SET attempts = \(attempts), not_before = \(notBefore), last_error = \(error), status = \(dead ? "dead" : "pending")
+                WHERE sequence = \(sequence)
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func pendingSignals(limit: Int) async throws -> [Signal] {
+        try await rows("SELECT sequence, call_id, payload FROM signals ORDER BY sequence LIMIT \(limit)", Self.signal)
+    }
+
+    public func reset() async throws {
+        try await transaction { connection in
+            try await connection.query("TRUNCATE calls, outbox, signals, delivery_attempts", logger: logger)
+        }
+    }
+
+    public func export() async throws -> StoreSnapshot {
+        // One repeatable-read transaction: a consistent picture.
+        try await transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+            return StoreSnapshot(
+                calls: try await rows("SELECT \(unescaped: CallColumns.list) FROM calls ORDER BY id COLLATE \"C\"", on: connection, CallColumns.record),
+                deliveries: try await rows("SELECT \(unescaped: Self.deliveryColumns) FROM outbox ORDER BY sequence", on: connection, Self.delivery),
+                attempts: try await rows(
+                    "SELECT \(unescaped: Self.attemptColumns("")) FROM delivery_attempts ORDER BY sequence, attempt", on: connection, Self.attempt
+                ),
+                signals: try await rows("SELECT sequence, call_id, payload FROM signals ORDER BY sequence", on: connection, Self.signal)
+            )
+        }
+    }
+
+    public func replace(with snapshot: StoreSnapshot) async throws {
+        let calls = try snapshot.calls.map { try CallColumns($0) }
+        try await transaction { connection in
+            try await connection.query("TRUNCATE calls, outbox, signals, delivery_attempts", logger: logger)
+            for row in calls {
+                try await connection.query(
+                    """
+                    INSERT INTO calls (id, app_id, tenant_id, state, summary, version)
+                    VALUES (\(row.id), \(row.appId), \(row.tenantId), \(row.state), \(row.summary), \(row.version ?? 1))
+                    """,
+                    logger: logger
+                )
+            }
+            for d in snapshot.deliveries {
+                try await connection.query(
+                    """
+                    INSERT INTO outbox (sequence, call_id, app_id, tenant_id, url, body, attempts, not_before, status, last_error, created_at)
+                    VALUES (\(d.sequence), \(d.callId), \(d.appId), \(d.tenantId), \(d.url), \(ByteBuffer(bytes: d.body)), \(d.attempts),
+                            \(d.notBefore), \(d.status.rawValue), \(d.lastError), \(d.createdAt))
+                    """,
+                    logger: logger
+                )
+            }
+            for a in snapshot.attempts {
+                try await connection.query(
+                    """
+                    INSERT INTO delivery_attempts (sequence, attempt, at, status, error, duration_ms)
+                    VALUES (\(a.sequence), \(a.attempt), \(a.at), \(a.status), \(a.error), \(a.durationMilliseconds))
+                    ON CONFLICT (sequence, attempt) DO UPDATE SET at = excluded.at, status = excluded.status, error = excluded.error, duration_ms = excluded.duration_ms
+                    """,
+                    logger: logger
+                )
+            }
+            for signal in snapshot.signals {
+                try await connection.query(
+                    "INSERT INTO signals (sequence, call_id, payload) VALUES (\(signal.sequence), \(signal.callId), \(ByteBuffer(bytes: signal.payload)))",
+                    logger: logger
+                )
+            }
+            // Later sequences follow the snapshot's and everything the store ever handed out.
+            for table in ["outbox", "signals"] {
+                try await connection.query(
+                    """
+                    SELECT setval(pg_get_serial_sequence('\(unescaped: table)', 'sequence'),
+                                  GREATEST((SELECT COALESCE(MAX(sequence), 0) FROM \(unescaped: table)),
+                                           (SELECT last_value FROM \(unescaped: table)_sequence_seq)), true)
+                    """,
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    public func setting(_ name: String) async throws -> String? {
+        try await rows("SELECT value FROM settings WHERE name = \(name)") { try $0["value"].decode(String.self) }.first
+    }
+
+    public func initializeSetting(_ name: String, value: String) async throws -> String {
+        // The insert does nothing when another writer was first; the select then sees its value.
+        try await transaction { connection in
+            try await connection.query("INSERT INTO settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO NOTHING", logger: logger)
+            return try await rows("SELECT value FROM settings WHERE name = \(name)", on: connection) { try $0["value"].decode(String.self) }.first ?? value
+        }
+    }
+
+    public func updateSetting(_ name: String, from expected: String, to value: String) async throws -> Bool {
+        try await !rows("UPDATE settings SET value = \(value) WHERE name = \(name) AND value = \(expected) RETURNING name") { _ in () }.isEmpty
+    }
+
+    // MARK: Rows
+
+    /// A call's columns, encoded for binding.
+    private struct CallColumns {
+        static let list = "id, app_id, tenant_id, state, summary, version"
+        var id, appId, tenantId: String
+        var state: ByteBuffer
+        var summary: ByteBuffer?
+        var version: Int64?
+
+        init(_ record: CallRecord) throws {
+            id = record.id
+            version = record.version
+            appId = record.appId
+            tenantId = record.tenantId
+            state = ByteBuffer(bytes: try record.state())
+            summary = try record.summary().map { ByteBuffer(bytes: $0) }
+        }
+
+        static func record(_ row: PostgresRandomAccessRow) throws -> CallRecord {
+            CallRecord(
+                id: try row["id"].decode(String.self), appId: try row["app_id"].decode(String.self),
+                tenantId: try row["tenant_id"].decode(String.self),
+                state: Array(try row["state"].decode(ByteBuffer.self).readableBytesView),
+                summary: try row["summary"].decode(ByteBuffer?.self).map { Array($0.readableBytesView) },
+                version: try row["version"].decode(Int64.self)
+            )
+        }
+    }
+
+    private static let deliveryColumns = "sequence, call_id, app_id, tenant_id, url, body, attempts, not_before, status, last_error, created_at"
+
+    private static func delivery(_ row: PostgresRandomAccessRow) throws -> Delivery {
+        Delivery(
+            sequence: try row["sequence"].decode(Int64.self),
+            callId: try row["call_id"].decode(String.self),
+            appId: try row["app_id"].decode(String.self),
+            tenantId: try row["tenant_id"].decode(String.self),
+            url: try row["url"].decode(String.self),
+            body: Array(try row["body"].decode(ByteBuffer.self).readableBytesView),
+            attempts: try row["attempts"].decode(Int.self),
+            notBefore: try row["not_before"].decode(Int64.self),
+            status: Delivery.Status(rawValue: try row["status"].decode(String.self)) ?? .pending,
+            lastError: try row["last_error"].decode(String?.self),
+            createdAt: try row["created_at"].decode(Int64.self)
+        )
+    }
+
+    private static func attemptColumns(_ prefix: String) -> String {
+        ["sequence", "attempt", "at", "status", "error", "duration_ms"].map { prefix + $0 }.joined(separator: ", ")
+    }
+
+    private static func attempt(_ row: PostgresRandomAccessRow) throws -> DeliveryAttempt {
+        DeliveryAttempt(
+            sequence: try row["sequence"].decode(Int64.self), attempt: try row["attempt"].decode(Int.self),
+            at: try row["at"].decode(Int64.self), status: try row["status"].decode(Int?.self),
+            error: try row["error"].decode(String?.self), durationMilliseconds: try row["duration_ms"].decode(Int64.self)
+        )
+    }
+
+    private static func signal(_ row: PostgresRandomAccessRow) throws -> Signal {
+        Signal(
+            sequence: try row["sequence"].decode(Int64.self), callId: try row["call_id"].decode(String.self),
+            payload: Array(try row["payload"].decode(ByteBuffer.self).readableBytesView)
+        )
+    }
+}
