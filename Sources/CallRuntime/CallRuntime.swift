@@ -12,7 +12,7 @@ import World
 /// hands the notifications to the outbox listener and arms the timers.
 public final class CallRuntime: Sendable {
     let store: any CallStore
-    let clock: any WallClock
+    public let clock: any WallClock
     let outbox: any OutboxListener
     private let logger: Logger
     private let newId: @Sendable () -> String
@@ -40,6 +40,8 @@ public final class CallRuntime: Sendable {
     /// from the store each time it is used, and every commit is checked against the version
     /// it was made from (a lost race is run again on what the winner committed).
     let shared: Bool
+    /// This node, on a shared store: it hands the dispatcher only the notifications it owns.
+    let nodeId: String?
     /// The live calls, as last committed. On a store of its own the store is written only
     /// through this runtime, so the cache never disagrees with it. Calls restored at start
     /// are known by their summary until first used; their state is read from the store then.
@@ -76,6 +78,7 @@ public final class CallRuntime: Sendable {
         self.callbackPolicy = callbackPolicy
         self.store = store
         shared = store.isShared
+        nodeId = (store as? any SharedCallStore)?.nodeId
         self.clock = clock
         self.outbox = outbox
         self.logger = logger
@@ -109,6 +112,12 @@ public final class CallRuntime: Sendable {
     /// stored without a summary (by an older release) are read whole. Call once at start.
     public func restore() async throws {
         defer { restoring.set(0) }
+        if shared {
+            // Nothing to keep: states are read when used, and the cluster service fires the
+            // timers other nodes left behind.
+            await applySignals()
+            return
+        }
         let started = ContinuousClock.now
         let summaries = try await store.callSummaries()
         var slots: [String: Slot] = [:]
@@ -419,13 +428,24 @@ public final class CallRuntime: Sendable {
         }
     }
 
+    /// Fires call `callId`'s timers that are due (a lost node's, found in a shared store), in
+    /// time order; each one that still stands runs as if it had fired here.
+    public func fireDueTimers(callId: String) async {
+        await restored()
+        let now = clock.now()
+        guard let state = try? await loadedState(callId) else { return }
+        for timer in state.machine.timers.filter({ $0.due <= now }).sorted(by: { $0.due < $1.due }) {
+            await timerFired(callId: callId, name: timer.name, generation: timer.generation)
+        }
+    }
+
     /// The lock key that makes signal delivery one sequence (never a call id: those are GUIDs).
     static let signalsKey = "switchboard.signals"
 
     /// Applies every committed signal to its call, in order: each consumed in the same
     /// transaction as the change it causes there, so none is lost or applied twice. Called
     /// after the change that sent them is committed (and its call released), and at start.
-    func applySignals() async {
+    public func applySignals() async {
         do {
             try await locks.withLock(Self.signalsKey) {
                 while true {
@@ -517,7 +537,10 @@ public final class CallRuntime: Sendable {
         let deliveries = try await store.commit(change)
         // On a shared store nothing is kept: the next use reads what is stored then.
         if !shared { machines.withLock { $0[id] = removed ? nil : .loaded(state) } }
-        if !deliveries.isEmpty { await outbox.enqueue(deliveries) }
+        // On a shared store, another node may be delivering this call's notifications: it
+        // has been told, and takes these too, in order.
+        let mine = nodeId.map { node in deliveries.filter { $0.owner == nil || $0.owner == node } } ?? deliveries
+        if !mine.isEmpty { await outbox.enqueue(mine) }
         for case .schedule(let timer) in effects { timers.arm(timer, callId: id) }
         return !change.signals.isEmpty
     }

@@ -21,6 +21,10 @@ final class MachineState: StoredStateValue {
         Array(try JSONEncoder().encode(machine))
     }
 
+    var nextDue: Int64? {
+        machine.timers.map(\.due.millisecondsSinceEpoch).min()
+    }
+
     func encodedSummary() throws -> [UInt8] {
         MachineSummary(machine).encoded
     }

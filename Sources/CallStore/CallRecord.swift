@@ -6,6 +6,9 @@ public protocol StoredStateValue: Sendable {
     /// What the runtime needs of the call at start (its timers, say) without reading the
     /// whole state: small, and read for every call by ``CallStore/callSummaries()``.
     func encodedSummary() throws -> [UInt8]
+    /// When the call's earliest timer is due (milliseconds since the Unix epoch), if it has
+    /// one: a shared store finds the calls whose timers a lost node left behind by it.
+    var nextDue: Int64? { get }
 }
 
 /// One call as stored: routing columns plus the engine's state, opaque to the store.
@@ -63,6 +66,12 @@ public struct CallRecord: Sendable, Hashable {
         case .bytes(_, let summary): summary
         case .value(let value): try value.encodedSummary()
         }
+    }
+
+    /// When the call's earliest timer is due, if the record was made from a value that says.
+    public var nextDue: Int64? {
+        if case .value(let value) = source { return value.nextDue }
+        return nil
     }
 
     /// The value the record was made from, when it was made from one (a store in memory
@@ -149,11 +158,15 @@ public struct Delivery: Sendable, Hashable {
     public var lastError: String?
     /// When it was committed (milliseconds since the Unix epoch; 0 when unknown).
     public var createdAt: Int64
+    /// On a shared store, the node that delivers it (nil: this process, the only one).
+    public var owner: String?
 
     public init(
         sequence: Int64, callId: String, appId: String, tenantId: String, url: String, body: [UInt8],
-        attempts: Int = 0, notBefore: Int64 = 0, status: Status = .pending, lastError: String? = nil, createdAt: Int64 = 0
+        attempts: Int = 0, notBefore: Int64 = 0, status: Status = .pending, lastError: String? = nil, createdAt: Int64 = 0,
+        owner: String? = nil
     ) {
+        self.owner = owner
         self.sequence = sequence
         self.callId = callId
         self.appId = appId

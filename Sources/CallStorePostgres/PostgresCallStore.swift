@@ -1,4 +1,5 @@
 import CallStore
+import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
@@ -9,13 +10,18 @@ import PostgresNIO
 /// Every ``commit(_:)`` is one transaction on one pooled connection; reads are single
 /// statements. The schema is brought up to date at ``open(_:logger:)`` (numbered migrations,
 /// under an advisory lock so nodes starting together migrate once).
-public final class PostgresCallStore: CallStore {
+public final class PostgresCallStore: SharedCallStore {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    public let nodeId: String
 
-    /// Connects to the database `url` names and migrates it.
-    public static func open(_ url: PostgresURL, logger: Logger = Logger(label: "switchboard.postgres")) async throws -> PostgresCallStore {
+    /// Connects to the database `url` names, migrates it, and registers this process as a
+    /// node.
+    public static func open(
+        _ url: PostgresURL, nodeId: String = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+        logger: Logger = Logger(label: "switchboard.postgres")
+    ) async throws -> PostgresCallStore {
         // Migrated over a connection of its own: a server that is not there is reported at
         // once, with why (the pool would keep retrying).
         do {
@@ -32,12 +38,21 @@ public final class PostgresCallStore: CallStore {
         }
         var configuration = url.clientConfiguration()
         configuration.options.maximumConnections = 16
-        let store = PostgresCallStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        let store = PostgresCallStore(client: PostgresClient(configuration: configuration, backgroundLogger: logger), nodeId: nodeId, logger: logger)
+        do {
+            try await store.client.query(
+                "INSERT INTO nodes (id, heartbeat, started) VALUES (\(nodeId), \(unescaped: Self.databaseNow), \(unescaped: Self.databaseNow))", logger: logger
+            )
+        } catch {
+            try? await store.close()
+            throw CallStoreError.backend("PostgreSQL at \(url.description): \(String(reflecting: error))")
+        }
         return store
     }
 
-    private init(client: PostgresClient, logger: Logger) {
+    private init(client: PostgresClient, nodeId: String, logger: Logger) {
         self.client = client
+        self.nodeId = nodeId
         self.logger = logger
         runner = Task { await client.run() }
     }
@@ -119,21 +134,35 @@ public final class PostgresCallStore: CallStore {
             }
             guard !change.deliveries.isEmpty else { return [] }
             let new = change.deliveries
-            // One statement for all of them; sequences are drawn in the order given.
-            let sequences = try await self.rows(
+            // One statement for all of them; sequences are drawn in the order given. Each goes
+            // to the node delivering its call's oldest pending one (the call's row is locked
+            // by now, so no commit of the same call and no takeover runs meanwhile), else
+            // this one; this one has its own in hand at once.
+            let inserted = try await self.rows(
                 """
-                INSERT INTO outbox (call_id, app_id, tenant_id, url, body, created_at)
-                SELECT call_id, app_id, tenant_id, url, body, created_at FROM unnest(
+                INSERT INTO outbox (call_id, app_id, tenant_id, url, body, created_at, owner, claimed)
+                SELECT d.call_id, d.app_id, d.tenant_id, d.url, d.body, d.created_at, o.owner, o.owner = \(nodeId) FROM unnest(
                     \(new.map(\.callId))::text[], \(new.map(\.appId))::text[], \(new.map(\.tenantId))::text[], \(new.map(\.url))::text[],
                     \(new.map { ByteBuffer(bytes: $0.body) })::bytea[], \(new.map(\.createdAt))::bigint[]
-                ) WITH ORDINALITY AS d(call_id, app_id, tenant_id, url, body, created_at, ord) ORDER BY ord
-                RETURNING sequence
+                ) WITH ORDINALITY AS d(call_id, app_id, tenant_id, url, body, created_at, ord)
+                CROSS JOIN LATERAL (SELECT COALESCE(
+                    (SELECT p.owner FROM outbox p WHERE p.call_id = d.call_id AND p.status = 'pending' ORDER BY p.sequence LIMIT 1), \(nodeId)
+                ) AS owner) o
+                ORDER BY d.ord
+                RETURNING sequence, owner
                 """,
                 on: connection
-            ) { try $0["sequence"].decode(Int64.self) }.sorted()
-            guard sequences.count == new.count else { throw CallStoreError.backend("outbox insert returned \(sequences.count) sequences for \(new.count)") }
-            return zip(sequences, new).map { sequence, new in
-                Delivery(sequence: sequence, callId: new.callId, appId: new.appId, tenantId: new.tenantId, url: new.url, body: new.body, createdAt: new.createdAt)
+            ) { (try $0["sequence"].decode(Int64.self), try $0["owner"].decode(String.self)) }.sorted { $0.0 < $1.0 }
+            guard inserted.count == new.count else { throw CallStoreError.backend("outbox insert returned \(inserted.count) sequences for \(new.count)") }
+            // Other owners hear of theirs when this commits.
+            for owner in Set(inserted.map(\.1)) where owner != nodeId {
+                try await connection.query("SELECT pg_notify(\(Self.channel(owner)), '')", logger: logger)
+            }
+            return zip(inserted, new).map { row, new in
+                Delivery(
+                    sequence: row.0, callId: new.callId, appId: new.appId, tenantId: new.tenantId, url: new.url, body: new.body,
+                    createdAt: new.createdAt, owner: row.1
+                )
             }
         }
     }
@@ -146,9 +175,10 @@ public final class PostgresCallStore: CallStore {
         case nil:
             changed = try await rows(
                 """
-                INSERT INTO calls (id, app_id, tenant_id, state, summary) VALUES (\(row.id), \(row.appId), \(row.tenantId), \(row.state), \(row.summary))
+                INSERT INTO calls (id, app_id, tenant_id, state, summary, next_due)
+                VALUES (\(row.id), \(row.appId), \(row.tenantId), \(row.state), \(row.summary), \(row.nextDue))
                 ON CONFLICT (id) DO UPDATE SET app_id = excluded.app_id, tenant_id = excluded.tenant_id, state = excluded.state,
-                    summary = excluded.summary, version = calls.version + 1
+                    summary = excluded.summary, next_due = excluded.next_due, version = calls.version + 1
                 RETURNING id
                 """,
                 on: connection
@@ -156,7 +186,8 @@ public final class PostgresCallStore: CallStore {
         case 0?:
             changed = try await rows(
                 """
-                INSERT INTO calls (id, app_id, tenant_id, state, summary) VALUES (\(row.id), \(row.appId), \(row.tenantId), \(row.state), \(row.summary))
+                INSERT INTO calls (id, app_id, tenant_id, state, summary, next_due)
+                VALUES (\(row.id), \(row.appId), \(row.tenantId), \(row.state), \(row.summary), \(row.nextDue))
                 ON CONFLICT (id) DO NOTHING RETURNING id
                 """,
                 on: connection
@@ -164,7 +195,8 @@ public final class PostgresCallStore: CallStore {
         case let version?:
             changed = try await rows(
                 """
-                UPDATE calls SET app_id = \(row.appId), tenant_id = \(row.tenantId), state = \(row.state), summary = \(row.summary), version = version + 1
+                UPDATE calls SET app_id = \(row.appId), tenant_id = \(row.tenantId), state = \(row.state), summary = \(row.summary),
+                    next_due = \(row.nextDue), version = version + 1
                 WHERE id = \(row.id) AND version = \(version) RETURNING id
                 """,
                 on: connection
@@ -291,6 +323,8 @@ public final class PostgresCallStore: CallStore {
         }
     }
 
+    /// The snapshot's notifications become this node's, in hand (the runtime putting the
+    /// snapshot back hands them to its dispatcher).
     public func replace(with snapshot: StoreSnapshot) async throws {
         let calls = try snapshot.calls.map { try CallColumns($0) }
         try await transaction { connection in
@@ -298,8 +332,8 @@ public final class PostgresCallStore: CallStore {
             for row in calls {
                 try await connection.query(
                     """
-                    INSERT INTO calls (id, app_id, tenant_id, state, summary, version)
-                    VALUES (\(row.id), \(row.appId), \(row.tenantId), \(row.state), \(row.summary), \(row.version ?? 1))
+                    INSERT INTO calls (id, app_id, tenant_id, state, summary, version, next_due)
+                    VALUES (\(row.id), \(row.appId), \(row.tenantId), \(row.state), \(row.summary), \(row.version ?? 1), \(row.nextDue))
                     """,
                     logger: logger
                 )
@@ -307,9 +341,9 @@ public final class PostgresCallStore: CallStore {
             for d in snapshot.deliveries {
                 try await connection.query(
                     """
-                    INSERT INTO outbox (sequence, call_id, app_id, tenant_id, url, body, attempts, not_before, status, last_error, created_at)
+                    INSERT INTO outbox (sequence, call_id, app_id, tenant_id, url, body, attempts, not_before, status, last_error, created_at, owner, claimed)
                     VALUES (\(d.sequence), \(d.callId), \(d.appId), \(d.tenantId), \(d.url), \(ByteBuffer(bytes: d.body)), \(d.attempts),
-                            \(d.notBefore), \(d.status.rawValue), \(d.lastError), \(d.createdAt))
+                            \(d.notBefore), \(d.status.rawValue), \(d.lastError), \(d.createdAt), \(nodeId), true)
                     """,
                     logger: logger
                 )
@@ -360,6 +394,92 @@ public final class PostgresCallStore: CallStore {
         try await !rows("UPDATE settings SET value = \(value) WHERE name = \(name) AND value = \(expected) RETURNING name") { _ in () }.isEmpty
     }
 
+    // MARK: Several nodes
+
+    /// The database's clock, in milliseconds since the Unix epoch (for heartbeats and leases:
+    /// one clock for every node).
+    private static let databaseNow = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+
+    /// The notification channel of node `id`.
+    private static func channel(_ id: String) -> String { "switchboard_\(id)" }
+
+    /// Takes over lost nodes' notifications at most one node at a time.
+    private static let takeoverLock: Int64 = 0x5357_4244_5441_4B45 // "SWBDTAKE"
+
+    public func heartbeat(lostAfter: Duration) async throws -> Bool {
+        try await transaction { connection in
+            let alive = try await rows(
+                "UPDATE nodes SET heartbeat = \(unescaped: Self.databaseNow) WHERE id = \(nodeId) RETURNING id", on: connection
+            ) { _ in () }
+            if alive.isEmpty {
+                try await connection.query(
+                    "INSERT INTO nodes (id, heartbeat, started) VALUES (\(nodeId), \(unescaped: Self.databaseNow), \(unescaped: Self.databaseNow))",
+                    logger: logger
+                )
+            }
+            let leading = try await rows("SELECT pg_try_advisory_xact_lock(\(Self.takeoverLock)) AS leading", on: connection) {
+                try $0["leading"].decode(Bool.self)
+            }.first ?? false
+            guard leading else { return !alive.isEmpty }
+            try await connection.query(
+                "DELETE FROM nodes WHERE heartbeat < \(unescaped: Self.databaseNow) - \(lostAfter.components.seconds * 1000 + lostAfter.components.attoseconds / 1_000_000_000_000_000)",
+                logger: logger
+            )
+            // Notifications of nodes that are gone (lost just now, stopped, or handed one as
+            // they were lost). Their calls are locked first: a commit handing one of them
+            // another notification finishes before, or sees the new owner after.
+            let orphaned = "SELECT call_id FROM outbox WHERE status = 'pending' AND owner NOT IN (SELECT id FROM nodes)"
+            let calls = try await rows("SELECT id FROM calls WHERE id IN (\(unescaped: orphaned)) ORDER BY id FOR UPDATE", on: connection) { _ in () }
+            let taken = try await rows(
+                """
+                UPDATE outbox SET owner = \(nodeId), claimed = false
+                WHERE status = 'pending' AND owner NOT IN (SELECT id FROM nodes) RETURNING sequence
+                """,
+                on: connection
+            ) { _ in () }
+            if !taken.isEmpty {
+                logger.info("Took over notifications of lost nodes", metadata: ["notifications": "\(taken.count)", "calls": "\(calls.count)"])
+                try await connection.query("SELECT pg_notify(\(Self.channel(nodeId)), '')", logger: logger)
+            }
+            return !alive.isEmpty
+        }
+    }
+
+    public func claimDeliveries(limit: Int) async throws -> [Delivery] {
+        try await rows(
+            """
+            UPDATE outbox SET claimed = true WHERE sequence IN (
+                SELECT sequence FROM outbox WHERE owner = \(nodeId) AND status = 'pending' AND NOT claimed ORDER BY sequence LIMIT \(limit)
+            ) RETURNING \(unescaped: Self.deliveryColumns)
+            """,
+            Self.delivery
+        ).sorted { $0.sequence < $1.sequence }
+    }
+
+    public func claimOverdueCalls(dueBy: Int64, lease: Duration, limit: Int) async throws -> [String] {
+        let leaseMilliseconds = lease.components.seconds * 1000 + lease.components.attoseconds / 1_000_000_000_000_000
+        return try await rows(
+            """
+            UPDATE calls SET timer_lease = \(unescaped: Self.databaseNow) + \(leaseMilliseconds) WHERE id IN (
+                SELECT id FROM calls WHERE next_due <= \(dueBy) AND timer_lease <= \(unescaped: Self.databaseNow)
+                ORDER BY next_due LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            ) RETURNING id, next_due
+            """
+        ) { (try $0["id"].decode(String.self), try $0["next_due"].decode(Int64.self)) }.sorted { $0.1 < $1.1 }.map(\.0)
+    }
+
+    public func listenForDeliveries(_ notice: @escaping @Sendable () async -> Void) async throws {
+        try await client.withConnection { connection in
+            try await connection.listen(on: Self.channel(nodeId)) { notifications in
+                for try await _ in notifications { await notice() }
+            }
+        }
+    }
+
+    public func leave() async throws {
+        try await client.query("DELETE FROM nodes WHERE id = \(nodeId)", logger: logger)
+    }
+
     // MARK: Rows
 
     /// A call's columns, encoded for binding.
@@ -369,10 +489,12 @@ public final class PostgresCallStore: CallStore {
         var state: ByteBuffer
         var summary: ByteBuffer?
         var version: Int64?
+        var nextDue: Int64?
 
         init(_ record: CallRecord) throws {
             id = record.id
             version = record.version
+            nextDue = record.nextDue
             appId = record.appId
             tenantId = record.tenantId
             state = ByteBuffer(bytes: try record.state())
@@ -390,7 +512,7 @@ public final class PostgresCallStore: CallStore {
         }
     }
 
-    private static let deliveryColumns = "sequence, call_id, app_id, tenant_id, url, body, attempts, not_before, status, last_error, created_at"
+    private static let deliveryColumns = "sequence, call_id, app_id, tenant_id, url, body, attempts, not_before, status, last_error, created_at, owner"
 
     private static func delivery(_ row: PostgresRandomAccessRow) throws -> Delivery {
         Delivery(
@@ -404,7 +526,8 @@ public final class PostgresCallStore: CallStore {
             notBefore: try row["not_before"].decode(Int64.self),
             status: Delivery.Status(rawValue: try row["status"].decode(String.self)) ?? .pending,
             lastError: try row["last_error"].decode(String?.self),
-            createdAt: try row["created_at"].decode(Int64.self)
+            createdAt: try row["created_at"].decode(Int64.self),
+            owner: try row["owner"].decode(String.self)
         )
     }
 

@@ -70,7 +70,11 @@ public struct SwitchboardStack: Sendable {
 
     /// The long-running pieces besides the HTTP server: restoring the stored calls, webhook
     /// delivery, timers and key rotation.
-    public var backgroundServices: [any Service] { [RestoreService(runtime: runtime), dispatcher, runtime.timers, callbackKeys] }
+    /// On a shared store (several nodes), the node's share of the cluster's work too.
+    public var backgroundServices: [any Service] {
+        let cluster = (store as? any SharedCallStore).map { ClusterService(store: $0, runtime: runtime, dispatcher: dispatcher, callbackKeys: callbackKeys) }
+        return [RestoreService(runtime: runtime), dispatcher, runtime.timers, callbackKeys] + (cluster.map { [$0] } ?? [])
+    }
 
     /// How long a connection may sit idle (no request, or a body that stops coming) before
     /// the server closes it.

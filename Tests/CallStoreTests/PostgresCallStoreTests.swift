@@ -79,3 +79,85 @@ import Testing
         }
     }
 }
+
+/// Two nodes on one database (two stores, as two processes would have).
+@Suite struct PostgresSharedStoreTests {
+    struct StateWithTimer: StoredStateValue {
+        var nextDue: Int64?
+        func encodedState() throws -> [UInt8] { [1] }
+        func encodedSummary() throws -> [UInt8] { [] }
+    }
+
+    func withTwoNodes(_ body: (PostgresCallStore, PostgresCallStore) async throws -> Void) async throws {
+        let database = try await PostgresTestDatabase.create()
+        let a = try await PostgresCallStore.open(database, nodeId: "a")
+        let b = try await PostgresCallStore.open(database, nodeId: "b")
+        do {
+            try await body(a, b)
+        } catch {
+            try? await a.close()
+            try? await b.close()
+            try? await PostgresTestDatabase.drop(database)
+            throw error
+        }
+        try await a.close()
+        try await b.close()
+        try await PostgresTestDatabase.drop(database)
+    }
+
+    func note(_ call: String, _ body: String) -> NewDelivery {
+        NewDelivery(callId: call, appId: "app", tenantId: "t", url: "https://bot/cb", body: Array(body.utf8))
+    }
+
+    /// A call's notifications go out from one node: the one delivering its oldest pending
+    /// one, whichever node commits the next.
+    @Test func aCallsNotificationsStayWithTheNodeDeliveringThem() async throws {
+        try await withTwoNodes { a, b in
+            let first = try await a.commit(CallChange(upserts: [CallRecord(id: "x", appId: "app", tenantId: "t", state: [1], version: 0)], deliveries: [note("x", "1")]))
+            #expect(first.map(\.owner) == ["a"])
+            let second = try await b.commit(CallChange(upserts: [CallRecord(id: "x", appId: "app", tenantId: "t", state: [2], version: 1)], deliveries: [note("x", "2")]))
+            #expect(second.map(\.owner) == ["a"])
+            #expect(try await b.claimDeliveries(limit: 10).isEmpty)
+            // a has the first in hand already (it committed it); it claims the second once.
+            #expect(try await a.claimDeliveries(limit: 10).map(\.sequence) == second.map(\.sequence))
+            #expect(try await a.claimDeliveries(limit: 10).isEmpty)
+            // Once nothing of the call is pending, the next goes with whoever commits it.
+            for delivery in first + second { try await a.markDelivered(sequence: delivery.sequence) }
+            let third = try await b.commit(CallChange(upserts: [CallRecord(id: "x", appId: "app", tenantId: "t", state: [3], version: 2)], deliveries: [note("x", "3")]))
+            #expect(third.map(\.owner) == ["b"])
+        }
+    }
+
+    /// A node that stops beating is lost: a survivor takes its pending notifications, in one
+    /// piece, and claims them.
+    @Test func aLostNodesNotificationsAreTakenOver() async throws {
+        try await withTwoNodes { a, b in
+            let pending = try await a.commit(CallChange(deliveries: [note("x", "1"), note("y", "2"), note("x", "3")]))
+            #expect(try await b.heartbeat(lostAfter: .seconds(60)))
+            #expect(try await b.claimDeliveries(limit: 10).isEmpty)
+            try await Task.sleep(for: .milliseconds(20))
+            // b counts a lost once a has been silent longer than the limit.
+            #expect(try await b.heartbeat(lostAfter: .milliseconds(10)))
+            #expect(try await b.claimDeliveries(limit: 10).map(\.sequence) == pending.map(\.sequence))
+            // A commit for x now stays with b.
+            #expect(try await a.commit(CallChange(deliveries: [note("x", "4")])).map(\.owner) == ["b"])
+            // a, back from its stall, learns it was counted lost.
+            #expect(try await !a.heartbeat(lostAfter: .seconds(60)))
+            #expect(try await a.heartbeat(lostAfter: .seconds(60)))
+        }
+    }
+
+    /// A call's overdue timers are claimed by one node at a time.
+    @Test func overdueTimersAreClaimedOnce() async throws {
+        try await withTwoNodes { a, b in
+            _ = try await a.commit(CallChange(upserts: [
+                CallRecord(id: "late", appId: "app", tenantId: "t", value: StateWithTimer(nextDue: 1_000), version: 0),
+                CallRecord(id: "later", appId: "app", tenantId: "t", value: StateWithTimer(nextDue: 5_000), version: 0),
+                CallRecord(id: "idle", appId: "app", tenantId: "t", value: StateWithTimer(nextDue: nil), version: 0),
+            ]))
+            #expect(try await a.claimOverdueCalls(dueBy: 2_000, lease: .seconds(60), limit: 10) == ["late"])
+            #expect(try await b.claimOverdueCalls(dueBy: 9_000, lease: .seconds(60), limit: 10) == ["later"])
+            #expect(try await b.claimOverdueCalls(dueBy: 9_000, lease: .seconds(60), limit: 10).isEmpty)
+        }
+    }
+}

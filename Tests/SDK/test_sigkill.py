@@ -57,6 +57,18 @@ def start(database):
     return process, match.group(0)
 
 
+def call_john(callback):
+    """A create-call body: the bot calls John, who answers after the ring time."""
+    return {
+        "@odata.type": "#microsoft.graph.call", "callbackUri": callback,
+        "targets": [{"@odata.type": "#microsoft.graph.invitationParticipantInfo",
+                     "identity": {"@odata.type": "#microsoft.graph.identitySet",
+                                  "user": {"@odata.type": "#microsoft.graph.identity", "id": JOHN}}}],
+        "requestedModalities": ["audio"],
+        "mediaConfig": {"@odata.type": "#microsoft.graph.serviceHostedMediaConfig"},
+    }
+
+
 def token(base):
     response = httpx.post(f"{base}/{TENANT}/oauth2/v2.0/token", data={
         "grant_type": "client_credentials", "client_id": APP_ID, "client_secret": SECRET,
@@ -83,14 +95,7 @@ def test_nothing_acknowledged_is_lost_across_a_sigkill():
     server, base = start(database)
     try:
         bearer = {"Authorization": f"Bearer {token(base)}"}
-        body = {
-            "@odata.type": "#microsoft.graph.call", "callbackUri": callback,
-            "targets": [{"@odata.type": "#microsoft.graph.invitationParticipantInfo",
-                         "identity": {"@odata.type": "#microsoft.graph.identitySet",
-                                      "user": {"@odata.type": "#microsoft.graph.identity", "id": JOHN}}}],
-            "requestedModalities": ["audio"],
-            "mediaConfig": {"@odata.type": "#microsoft.graph.serviceHostedMediaConfig"},
-        }
+        body = call_john(callback)
         acknowledged = []
         lock = threading.Lock()
 

@@ -1,0 +1,142 @@
+"""Several nodes on one PostgreSQL database: three Switchboard processes share a throwaway
+database, calls are created on them in turn (and read back through the others), one node is
+killed with SIGKILL in the middle of the load, and then every call acknowledged with 201
+still exists on the survivors, every notification committed for it reaches the bot in order,
+and the ringing timers the lost node held fire on another node.
+
+Needs SWITCHBOARD_TEST_POSTGRES (an administrator's URL; scripts/test starts a throwaway
+cluster and sets it) and PostgreSQL's psql to create the database."""
+
+import concurrent.futures
+import glob
+import http.server
+import itertools
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+import urllib.parse
+import uuid
+
+import httpx
+
+from test_sigkill import Bot, BIN, call_john, token, wait_for
+
+NODES = 3
+CALLS = 300
+KILL_AFTER = 100
+
+
+def admin_url():
+    url = os.environ.get("SWITCHBOARD_TEST_POSTGRES")
+    assert url, ("the cluster test needs SWITCHBOARD_TEST_POSTGRES, an administrator's URL of a PostgreSQL server "
+                 "(scripts/test starts a throwaway cluster with scripts/throwaway-postgres and sets it)")
+    return url
+
+
+def psql():
+    found = shutil.which("psql") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))), None)
+    assert found, "the cluster test needs PostgreSQL's psql (Debian's postgresql-client)"
+    return found
+
+
+def create_database():
+    """A new database on the test server; returns its URL."""
+    url = admin_url()
+    name = f"switchboard_cluster_{uuid.uuid4().hex}"
+    subprocess.run([psql(), url, "-qc", f"CREATE DATABASE {name}"], check=True)
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), name
+
+
+def drop_database(name):
+    subprocess.run([psql(), admin_url(), "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
+
+
+def start(store):
+    process = subprocess.Popen(
+        [BIN, "serve", "--port", "0", "--store", store, "--ring-time", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    for line in process.stdout:
+        if "listening on http://127.0.0.1:" in line:
+            # The rest of its output is read and dropped, so the node never blocks on it.
+            threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+            return process, line.split("listening on ")[1].strip()
+    raise AssertionError("switchboard did not start on PostgreSQL")
+
+
+def test_three_nodes_lose_nothing_when_one_is_killed():
+    bot = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Bot)
+    threading.Thread(target=bot.serve_forever, daemon=True).start()
+    callback = f"http://127.0.0.1:{bot.server_address[1]}/callback"
+    store, database = create_database()
+    nodes = [start(store) for _ in range(NODES)]
+    try:
+        bases = [base for _, base in nodes]
+        bearer = {"Authorization": f"Bearer {token(bases[0])}"}
+        body = call_john(callback)
+        acknowledged = {}  # call id -> the node that acknowledged it
+        lock = threading.Lock()
+        turn = itertools.count()
+
+        def create(_):
+            node = next(turn) % NODES
+            try:
+                response = httpx.post(f"{bases[node]}/v1.0/communications/calls", json=body, headers=bearer, timeout=10)
+            except httpx.HTTPError:
+                return  # the node died under it: not acknowledged
+            if response.status_code == 201:
+                with lock:
+                    acknowledged[response.json()["id"]] = node
+
+        victim = 1
+        with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+            futures = [pool.submit(create, n) for n in range(CALLS)]
+            wait_for(lambda: len(acknowledged) >= KILL_AFTER, "calls to be acknowledged")
+            nodes[victim][0].send_signal(signal.SIGKILL)
+            killed_at = time.monotonic()
+            nodes[victim][0].wait()
+            concurrent.futures.wait(futures)
+        with lock:
+            acknowledged = dict(acknowledged)
+        on_victim = [call for call, node in acknowledged.items() if node == victim]
+        assert KILL_AFTER <= len(acknowledged) < CALLS, "the kill landed outside the load"
+        assert on_victim, "the killed node had acknowledged no call"
+        survivors = [base for index, base in enumerate(bases) if index != victim]
+
+        with httpx.Client(headers=bearer) as client:
+            # Every acknowledged call is there, read through a node other than its own.
+            for call_id, node in acknowledged.items():
+                other = survivors[0] if bases[node] != survivors[0] else survivors[1]
+                assert client.get(f"{other}/v1.0/communications/calls/{call_id}").status_code == 200, call_id
+
+            def journals():
+                return {call_id: client.get(f"{survivors[hash(call_id) % 2]}/_switchboard/calls/{call_id}/notifications").json()["value"]
+                        for call_id in acknowledged}
+
+            def settled():
+                return all(len(journal) == 2 and all(n["state"] == "delivered" for n in journal) for journal in journals().values())
+
+            # The killed node's ringing timers and notifications are taken over (its heartbeat
+            # stops; after 3 s of silence a survivor takes them, at its next beat).
+            wait_for(settled, "every notification to be delivered")
+            print(f"acknowledged {len(acknowledged)} ({len(on_victim)} by the killed node); "
+                  f"settled {time.monotonic() - killed_at:.1f} s after the kill")
+            for call_id, journal in journals().items():
+                assert client.get(f"{survivors[0]}/v1.0/communications/calls/{call_id}").json()["state"] == "established", call_id
+                committed = [n["sequence"] for n in journal]
+                with Bot.lock:
+                    arrived = [delivery for delivery, call, _ in Bot.seen if call == call_id]
+                    states = [state for _, call, state in Bot.seen if call == call_id]
+                # At least once, in order: without repeats, exactly what was committed.
+                assert list(dict.fromkeys(arrived)) == committed, (call_id, arrived, committed)
+                assert list(dict.fromkeys(states)) == ["establishing", "established"], (call_id, states)
+    finally:
+        for process, _ in nodes:
+            process.kill()
+            process.wait()
+        bot.shutdown()
+        drop_database(database)
