@@ -387,12 +387,22 @@ public final class CallRuntime: Sendable {
         await restored()
         try await locks.withLock(Self.signalsKey) {
             try await store.reset()
-            await outbox.reset()
-            machines.withLock { $0 = [:] }
-            timers.reset()
-            recordings.reset()
-            world.reset()
+            await forgetEverything()
         }
+        // The other nodes forget what they had in hand too.
+        if let shared = store as? any SharedCallStore {
+            try await shared.broadcast(ClusterMessage.reset(from: shared.nodeId).text, setting: nil)
+        }
+    }
+
+    /// What this node holds besides the store (notifications in hand, timers, recordings,
+    /// the world's changes) is forgotten: the store was reset, here or by another node.
+    public func forgetEverything() async {
+        await outbox.reset()
+        machines.withLock { $0 = [:] }
+        timers.reset()
+        recordings.reset()
+        world.reset()
     }
 
     /// Runs `input` through `machine` at the clock's time; the engine's refusals become the

@@ -1,3 +1,4 @@
+import CallStore
 import GraphModel
 
 /// The server's clock as the control API shows and moves it.
@@ -31,17 +32,51 @@ public final class ClockControl: Sendable {
     public var mode: Mode { manual == nil ? .real : .manual }
     public var now: Timestamp { wallClock.now() }
 
-    /// Moves a manual clock forward by `duration`, running everything that comes due.
+    /// Moves a manual clock forward by `duration`, running everything that comes due. With
+    /// several nodes, the clock is the deployment's: the timers of every call in the store
+    /// come due in time order, and every node is told the new time (and a node that starts
+    /// later reads it).
     public func advance(by duration: Duration) async throws {
         guard let manual else { throw Refusal.notManual }
         let timers = runtime.timers
+        let shared = runtime.store as? any SharedCallStore
         _ = try await timers.drive {
             let target = manual.now().advanced(by: duration)
-            while let next = timers.nextDue(), next <= target {
+            var fired = manual.now().millisecondsSinceEpoch - 1
+            while true {
+                let stored = try await shared?.earliestTimer(after: fired).map(Timestamp.init(millisecondsSinceEpoch:))
+                guard let next = [timers.nextDue(), stored].compactMap({ $0 }).min(), next <= target else { break }
                 manual.advance(to: next)
                 await timers.fireDue(now: manual.now())
+                if let shared {
+                    // Calls whose timers other nodes armed; each claimed once per change.
+                    while true {
+                        let calls = try await shared.claimOverdueCalls(dueBy: next.millisecondsSinceEpoch, lease: .seconds(60), limit: 500)
+                        for callId in calls { await runtime.fireDueTimers(callId: callId) }
+                        if calls.count < 500 { break }
+                    }
+                    fired = next.millisecondsSinceEpoch
+                }
             }
             manual.advance(to: target)
+            try await publish(manual.now())
         }
+    }
+
+    /// Tells the other nodes the deployment's time (no-op on a store of one's own).
+    func publish(_ now: Timestamp) async throws {
+        guard let shared = runtime.store as? any SharedCallStore else { return }
+        let milliseconds = now.millisecondsSinceEpoch
+        try await shared.broadcast(
+            ClusterMessage.clock(milliseconds: milliseconds, from: shared.nodeId).text, setting: (ClusterMessage.clockSetting, "\(milliseconds)")
+        )
+    }
+
+    /// On a shared store, the manual clock starts where the deployment's is (the first node
+    /// sets it). Call once at start.
+    public func join() async throws {
+        guard let manual, let shared = runtime.store as? any SharedCallStore else { return }
+        let stored = try await shared.initializeSetting(ClusterMessage.clockSetting, value: "\(manual.now().millisecondsSinceEpoch)")
+        if let milliseconds = Int64(stored) { manual.set(to: Timestamp(millisecondsSinceEpoch: milliseconds)) }
     }
 }

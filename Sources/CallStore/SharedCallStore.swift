@@ -26,9 +26,20 @@ public protocol SharedCallStore: CallStore {
     /// holds a claim on; returns their ids, earliest due first.
     func claimOverdueCalls(dueBy: Int64, lease: Duration, limit: Int) async throws -> [String]
 
-    /// Calls `notice` each time another node hands this one notifications; returns when
-    /// cancelled.
-    func listenForDeliveries(_ notice: @escaping @Sendable () async -> Void) async throws
+    /// The earliest timer due after `after` in any call (the deployment's clock), if any.
+    func earliestTimer(after: Int64) async throws -> Int64?
+
+    /// Calls `deliveries` each time another node hands this one notifications, and
+    /// `broadcast` with each message a node ``broadcast(_:)``s (this one's included);
+    /// returns when cancelled.
+    func listen(
+        deliveries: @escaping @Sendable () async -> Void, broadcast: @escaping @Sendable (String) async -> Void
+    ) async throws
+
+    /// Sends `message` to every node (``listen(deliveries:broadcast:)``) when it is
+    /// delivered; `setting`, if given, is stored in the same transaction (name, value), so a
+    /// node that starts later reads what the message said.
+    func broadcast(_ message: String, setting: (String, String)?) async throws
 
     /// Forgets this node (a clean stop): its notifications are taken over at once.
     func leave() async throws

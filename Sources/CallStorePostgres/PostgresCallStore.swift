@@ -178,7 +178,7 @@ public final class PostgresCallStore: SharedCallStore {
                 INSERT INTO calls (id, app_id, tenant_id, state, summary, next_due)
                 VALUES (\(row.id), \(row.appId), \(row.tenantId), \(row.state), \(row.summary), \(row.nextDue))
                 ON CONFLICT (id) DO UPDATE SET app_id = excluded.app_id, tenant_id = excluded.tenant_id, state = excluded.state,
-                    summary = excluded.summary, next_due = excluded.next_due, version = calls.version + 1
+                    summary = excluded.summary, next_due = excluded.next_due, timer_lease = 0, version = calls.version + 1
                 RETURNING id
                 """,
                 on: connection
@@ -196,7 +196,7 @@ public final class PostgresCallStore: SharedCallStore {
             changed = try await rows(
                 """
                 UPDATE calls SET app_id = \(row.appId), tenant_id = \(row.tenantId), state = \(row.state), summary = \(row.summary),
-                    next_due = \(row.nextDue), version = version + 1
+                    next_due = \(row.nextDue), timer_lease = 0, version = version + 1
                 WHERE id = \(row.id) AND version = \(version) RETURNING id
                 """,
                 on: connection
@@ -468,11 +468,47 @@ public final class PostgresCallStore: SharedCallStore {
         ) { (try $0["id"].decode(String.self), try $0["next_due"].decode(Int64.self)) }.sorted { $0.1 < $1.1 }.map(\.0)
     }
 
-    public func listenForDeliveries(_ notice: @escaping @Sendable () async -> Void) async throws {
-        try await client.withConnection { connection in
-            try await connection.listen(on: Self.channel(nodeId)) { notifications in
-                for try await _ in notifications { await notice() }
+    public func earliestTimer(after: Int64) async throws -> Int64? {
+        try await rows("SELECT min(next_due) AS due FROM calls WHERE next_due > \(after)") { try $0["due"].decode(Int64?.self) }.first ?? nil
+    }
+
+    /// The channel every node listens on.
+    private static let clusterChannel = "switchboard_cluster"
+
+    public func listen(
+        deliveries: @escaping @Sendable () async -> Void, broadcast: @escaping @Sendable (String) async -> Void
+    ) async throws {
+        let client = self.client
+        let node = Self.channel(nodeId)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: node) { notifications in
+                        for try await _ in notifications { await deliveries() }
+                    }
+                }
             }
+            group.addTask {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: Self.clusterChannel) { notifications in
+                        for try await notification in notifications { await broadcast(notification.payload) }
+                    }
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    public func broadcast(_ message: String, setting: (String, String)?) async throws {
+        try await transaction { connection in
+            if let (name, value) = setting {
+                try await connection.query(
+                    "INSERT INTO settings (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    logger: logger
+                )
+            }
+            try await connection.query("SELECT pg_notify(\(Self.clusterChannel), \(message))", logger: logger)
         }
     }
 

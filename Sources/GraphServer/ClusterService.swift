@@ -1,5 +1,6 @@
 import CallRuntime
 import CallStore
+import GraphModel
 import Logging
 import ServiceLifecycle
 import Webhooks
@@ -11,7 +12,8 @@ import Webhooks
 /// ``Configuration/timerGrace`` (their node is lost, or falling behind: a call's version
 /// check lets only one firing land), applies signals left behind, and reloads the callback
 /// keys. Between beats, a notice from another node (it committed a notification for a call
-/// this one delivers) makes it claim and hand over its new notifications at once.
+/// this one delivers) makes it claim and hand over its new notifications at once; a
+/// broadcast says the store was reset (forget what is in hand) or moves the manual clock.
 public struct ClusterService: Service {
     public struct Configuration: Sendable {
         public var heartbeatInterval: Duration = .seconds(1)
@@ -57,7 +59,7 @@ public struct ClusterService: Service {
                 group.addTask {
                     while !Task.isCancelled {
                         do {
-                            try await store.listenForDeliveries { claim.yield() }
+                            try await store.listen(deliveries: { claim.yield() }, broadcast: { await self.heard($0) })
                         } catch {
                             if Task.isCancelled { return }
                             logger.warning("Listening for notices failed; listening again", metadata: ["error": "\(error)"])
@@ -104,6 +106,17 @@ public struct ClusterService: Service {
             try await callbackKeys.reload()
         } catch {
             logger.warning("Heartbeat failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// A message from another node.
+    func heard(_ text: String) async {
+        guard let message = ClusterMessage(text), message.sender != store.nodeId else { return }
+        switch message {
+        case .reset:
+            await runtime.forgetEverything()
+        case .clock(let milliseconds, _):
+            (runtime.clock as? ManualClock)?.set(to: Timestamp(millisecondsSinceEpoch: milliseconds))
         }
     }
 

@@ -60,7 +60,10 @@ public struct SwitchboardStack: Sendable {
         var services = SwitchboardServices(
             runtime: runtime, callbackKeys: callbackKeys, accessTokenSigner: accessTokenSigner, clock: clock, publicBaseURL: publicBaseURL
         )
-        services.clockControl = ClockControl(clock: clock, runtime: runtime)
+        let clockControl = ClockControl(clock: clock, runtime: runtime)
+        // With several nodes, a manual clock starts at the deployment's time.
+        try await clockControl.join()
+        services.clockControl = clockControl
         services.controlToken = controlToken
         services.faults = faults
         services.overload = overload

@@ -55,9 +55,9 @@ def drop_database(name):
     subprocess.run([psql(), admin_url(), "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
 
 
-def start(store):
+def start(store, *options):
     process = subprocess.Popen(
-        [BIN, "serve", "--port", "0", "--store", store, "--ring-time", "2"],
+        [BIN, "serve", "--port", "0", "--store", store, "--ring-time", "2", *options],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     for line in process.stdout:
@@ -134,6 +134,41 @@ def test_three_nodes_lose_nothing_when_one_is_killed():
                 # At least once, in order: without repeats, exactly what was committed.
                 assert list(dict.fromkeys(arrived)) == committed, (call_id, arrived, committed)
                 assert list(dict.fromkeys(states)) == ["establishing", "established"], (call_id, states)
+    finally:
+        for process, _ in nodes:
+            process.kill()
+            process.wait()
+        bot.shutdown()
+        drop_database(database)
+
+
+def test_two_nodes_share_one_manual_clock():
+    """The manual clock is the deployment's: moved through one node, it moves on the other, and
+    the timers of calls the other node holds fire in time order."""
+    bot = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Bot)
+    threading.Thread(target=bot.serve_forever, daemon=True).start()
+    callback = f"http://127.0.0.1:{bot.server_address[1]}/callback"
+    store, database = create_database()
+    nodes = [start(store, "--clock", "manual") for _ in range(2)]
+    try:
+        (_, a), (_, b) = nodes
+        bearer = {"Authorization": f"Bearer {token(a)}"}
+        with httpx.Client(headers=bearer) as client:
+            # A node that joins later starts at the deployment's time.
+            assert client.get(f"{a}/_switchboard/clock").json()["now"] == client.get(f"{b}/_switchboard/clock").json()["now"]
+            created = client.post(f"{a}/v1.0/communications/calls", json=call_john(callback))
+            assert created.status_code == 201
+            call_id = created.json()["id"]
+            # John rings for 2 s of the deployment's time: moved through the other node.
+            assert client.post(f"{b}/_switchboard/clock/advance", json={"seconds": 1}).status_code == 200
+            assert client.get(f"{a}/v1.0/communications/calls/{call_id}").json()["state"] == "establishing"
+            assert client.post(f"{b}/_switchboard/clock/advance", json={"seconds": 2}).status_code == 200
+            assert client.get(f"{a}/v1.0/communications/calls/{call_id}").json()["state"] == "established"
+            moved = client.get(f"{b}/_switchboard/clock").json()["now"]
+            wait_for(lambda: client.get(f"{a}/_switchboard/clock").json()["now"] == moved, "the other node to take the new time")
+            # A reset through one node is a reset for both.
+            assert client.post(f"{b}/_switchboard/reset").status_code == 204
+            assert client.get(f"{a}/v1.0/communications/calls/{call_id}").status_code == 404
     finally:
         for process, _ in nodes:
             process.kill()
