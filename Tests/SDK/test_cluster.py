@@ -8,6 +8,7 @@ Needs SWITCHBOARD_TEST_POSTGRES (an administrator's URL; scripts/test starts a t
 cluster and sets it) and PostgreSQL's psql to create the database."""
 
 import concurrent.futures
+import contextlib
 import glob
 import http.server
 import itertools
@@ -68,13 +69,27 @@ def start(store, *options):
     raise AssertionError("switchboard did not start on PostgreSQL")
 
 
-def test_three_nodes_lose_nothing_when_one_is_killed():
+@contextlib.contextmanager
+def cluster(count, *options):
+    """`count` nodes on a new database and a bot's webhook; yields the nodes and the webhook's
+    URL, and stops them all (and drops the database) afterwards."""
     bot = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Bot)
     threading.Thread(target=bot.serve_forever, daemon=True).start()
-    callback = f"http://127.0.0.1:{bot.server_address[1]}/callback"
     store, database = create_database()
-    nodes = [start(store) for _ in range(NODES)]
+    nodes = []
     try:
+        nodes.extend(start(store, *options) for _ in range(count))
+        yield nodes, f"http://127.0.0.1:{bot.server_address[1]}/callback"
+    finally:
+        for process, _ in nodes:
+            process.kill()
+            process.wait()
+        bot.shutdown()
+        drop_database(database)
+
+
+def test_three_nodes_lose_nothing_when_one_is_killed():
+    with cluster(NODES) as (nodes, callback):
         bases = [base for _, base in nodes]
         bearer = {"Authorization": f"Bearer {token(bases[0])}"}
         body = call_john(callback)
@@ -134,23 +149,12 @@ def test_three_nodes_lose_nothing_when_one_is_killed():
                 # At least once, in order: without repeats, exactly what was committed.
                 assert list(dict.fromkeys(arrived)) == committed, (call_id, arrived, committed)
                 assert list(dict.fromkeys(states)) == ["establishing", "established"], (call_id, states)
-    finally:
-        for process, _ in nodes:
-            process.kill()
-            process.wait()
-        bot.shutdown()
-        drop_database(database)
 
 
 def test_two_nodes_share_one_manual_clock():
     """The manual clock is the deployment's: moved through one node, it moves on the other, and
     the timers of calls the other node holds fire in time order."""
-    bot = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Bot)
-    threading.Thread(target=bot.serve_forever, daemon=True).start()
-    callback = f"http://127.0.0.1:{bot.server_address[1]}/callback"
-    store, database = create_database()
-    nodes = [start(store, "--clock", "manual") for _ in range(2)]
-    try:
+    with cluster(2, "--clock", "manual") as (nodes, callback):
         (_, a), (_, b) = nodes
         bearer = {"Authorization": f"Bearer {token(a)}"}
         with httpx.Client(headers=bearer) as client:
@@ -169,9 +173,3 @@ def test_two_nodes_share_one_manual_clock():
             # A reset through one node is a reset for both.
             assert client.post(f"{b}/_switchboard/reset").status_code == 204
             assert client.get(f"{a}/v1.0/communications/calls/{call_id}").status_code == 404
-    finally:
-        for process, _ in nodes:
-            process.kill()
-            process.wait()
-        bot.shutdown()
-        drop_database(database)
