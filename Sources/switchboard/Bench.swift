@@ -50,8 +50,8 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Soak: seconds to hold the calls before memory is read again.")
     var hold: Double = 0
 
-    @Option(help: "Base URL of a running server (started with --ring-time 0); default: one started in this process (then the memory figures include the bench's own).")
-    var server: String?
+    @Option(help: "Base URL of a running server (started with --ring-time 0); default: one started in this process (then the memory figures include the bench's own). Repeat it for several nodes on one database: requests go to each in turn.")
+    var server: [String] = []
 
     @Option(help: "Store of the in-process server: sqlite:PATH or memory.", transform: StoreOption.parse)
     var store = StoreOption.memory
@@ -115,9 +115,9 @@ struct Bench: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running: [ServiceGroup] = []
             let receiverPort = try await Self.start(receiverRouter, services: [], logger: logger, in: &group, running: &running)
-            let base: String
-            if let server {
-                base = server
+            let bases: [String]
+            if !server.isEmpty {
+                bases = server
             } else {
                 let callStore = try await store.open()
                 opened = callStore
@@ -125,12 +125,12 @@ struct Bench: AsyncParsableCommand {
                     store: callStore, transport: HTTPClientWebhookTransport(client: webhookClient), clock: SystemWallClock(),
                     world: .builtIn(defaultRingTime: .zero), logger: logger
                 )
-                base = "http://127.0.0.1:\(try await Self.start(stack.router(), services: stack.backgroundServices, logger: logger, in: &group, running: &running))"
+                bases = ["http://127.0.0.1:\(try await Self.start(stack.router(), services: stack.backgroundServices, logger: logger, in: &group, running: &running))"]
             }
             do {
                 try await Self.withClient(connectionsPerHost: max(concurrency, 256)) { client in
                     let session = try await BenchSession(
-                        client: client, base: base, callback: "http://127.0.0.1:\(receiverPort)/callback", recorder: recorder,
+                        client: client, bases: bases, callback: "http://127.0.0.1:\(receiverPort)/callback", recorder: recorder,
                         controlToken: controlToken, timeout: .milliseconds(Int64(timeout * 1000))
                     )
                     if let rate {

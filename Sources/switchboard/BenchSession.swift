@@ -3,10 +3,12 @@ import Foundation
 import GraphModel
 import NIOCore
 
-/// One bench run against one server: the client, the bot's token, and the three modes.
+/// One bench run against one server, or several nodes on one database taken in turn: the
+/// client, the bot's token, and the three modes.
 struct BenchSession: Sendable {
     let client: HTTPClient
-    let base: String
+    let bases: [String]
+    private let turn = Counter()
     let recorder: BenchRecorder
     let controlToken: String?
     let timeout: Duration
@@ -14,13 +16,13 @@ struct BenchSession: Sendable {
     private let body: ByteBuffer
     private let throttled = Counter()
 
-    init(client: HTTPClient, base: String, callback: String, recorder: BenchRecorder, controlToken: String?, timeout: Duration) async throws {
+    init(client: HTTPClient, bases: [String], callback: String, recorder: BenchRecorder, controlToken: String?, timeout: Duration) async throws {
         self.client = client
-        self.base = base
+        self.bases = bases
         self.recorder = recorder
         self.controlToken = controlToken
         self.timeout = timeout
-        token = try await Bench.token(client: client, base: base)
+        token = try await Bench.token(client: client, base: bases[0])
         body = ByteBuffer(string: """
         {"@odata.type":"#microsoft.graph.call","callbackUri":"\(callback)",
          "targets":[{"@odata.type":"#microsoft.graph.invitationParticipantInfo","identity":{"@odata.type":"#microsoft.graph.identitySet",
@@ -56,7 +58,7 @@ struct BenchSession: Sendable {
         established per s:     \(format(establishedRate)) (\(String(format: "%.1f", 100 * establishedRate / health.rate)) % of /health)
         create→established:    \(latency.readable)
         commit→receiver:       \(notifications.readable)
-        summary mode=closed calls=\(calls) concurrency=\(concurrency) health_rps=\(format(health.rate)) created_rps=\(format(rate(calls - failures, from: started, to: created))) \
+        summary mode=closed nodes=\(bases.count) calls=\(calls) concurrency=\(concurrency) health_rps=\(format(health.rate)) created_rps=\(format(rate(calls - failures, from: started, to: created))) \
         established_rps=\(format(establishedRate)) ratio=\(String(format: "%.4f", establishedRate / health.rate)) \
         \(latency.summary("create_established")) \(notifications.summary("notification")) \
         failures=\(failures) throttled=\(throttled.value) timed_out=\(!finished)
@@ -110,7 +112,7 @@ struct BenchSession: Sendable {
         calls established:     \(recorder.established)\(finished ? "" : " (timed out waiting)")
         create→established:    \(latency.readable)
         commit→receiver:       \(notifications.readable)
-        summary mode=open rate=\(format(callsPerSecond)) duration_s=\(format(duration)) calls=\(total) health_rps=\(format(health.rate)) \
+        summary mode=open nodes=\(bases.count) rate=\(format(callsPerSecond)) duration_s=\(format(duration)) calls=\(total) health_rps=\(format(health.rate)) \
         created_rps=\(format(achieved)) rate_of_health=\(String(format: "%.4f", callsPerSecond / health.rate)) max_outstanding=\(maxOutstanding) \
         \(latency.summary("create_established")) \(notifications.summary("notification")) \
         failures=\(failures.value) throttled=\(throttled.value) late_sends=\(late) timed_out=\(!finished)
@@ -140,13 +142,16 @@ struct BenchSession: Sendable {
         resident memory:       \(megabytes(before.residentBytes)) MB → \(megabytes(after.residentBytes)) MB → \(megabytes(held.residentBytes)) MB after the hold
         per established call:  \(String(format: "%.0f", perCall)) bytes
         create→established:    \(recorder.createToEstablished.readable)
-        summary mode=soak calls=\(calls) established=\(established) live_calls=\(held.calls) rss_before_mb=\(megabytes(before.residentBytes)) \
+        summary mode=soak nodes=\(bases.count) calls=\(calls) established=\(established) live_calls=\(held.calls) rss_before_mb=\(megabytes(before.residentBytes)) \
         rss_after_mb=\(megabytes(after.residentBytes)) rss_held_mb=\(megabytes(held.residentBytes)) bytes_per_call=\(String(format: "%.0f", perCall)) \
         failures=\(failures) throttled=\(throttled.value) timed_out=\(!finished)
         """)
     }
 
     // MARK: Requests
+
+    /// The server for the next request: each in turn.
+    private var base: String { bases[turn.add() % bases.count] }
 
     /// Creates one call (waiting out any 429 as told, as a good client does) and records
     /// when it was sent; returns whether it was created.
@@ -187,16 +192,22 @@ struct BenchSession: Sendable {
         var residentBytes: Int
     }
 
-    /// The server's `/_switchboard/stats`.
+    /// The servers' `/_switchboard/stats`: their memory added up; the live calls as the
+    /// most any says (nodes on one database each count them all).
     private func stats() async throws -> Stats {
-        var request = HTTPClientRequest(url: "\(base)/_switchboard/stats")
-        if let controlToken { request.headers.add(name: "Authorization", value: "Bearer \(controlToken)") }
-        let response = try await client.execute(request, timeout: .seconds(10))
-        let data = try await response.body.collect(upTo: 1 << 20)
-        guard response.status == .ok, let stats = try? JSONDecoder().decode(Stats.self, from: Data(buffer: data)) else {
-            throw BenchError("The server gave no memory figures (HTTP \(response.status.code)): \(String(buffer: data))")
+        var total = Stats(calls: 0, residentBytes: 0)
+        for base in bases {
+            var request = HTTPClientRequest(url: "\(base)/_switchboard/stats")
+            if let controlToken { request.headers.add(name: "Authorization", value: "Bearer \(controlToken)") }
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let data = try await response.body.collect(upTo: 1 << 20)
+            guard response.status == .ok, let stats = try? JSONDecoder().decode(Stats.self, from: Data(buffer: data)) else {
+                throw BenchError("The server gave no memory figures (HTTP \(response.status.code)): \(String(buffer: data))")
+            }
+            total.calls = max(total.calls, stats.calls)
+            total.residentBytes += stats.residentBytes
         }
-        return stats
+        return total
     }
 
     private func rate(_ count: Int, from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) -> Double {
