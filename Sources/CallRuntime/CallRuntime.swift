@@ -77,8 +77,8 @@ public final class CallRuntime: Sendable {
     ) {
         self.callbackPolicy = callbackPolicy
         self.store = store
-        shared = store.isShared
         nodeId = (store as? any SharedCallStore)?.nodeId
+        shared = nodeId != nil
         self.clock = clock
         self.outbox = outbox
         self.logger = logger
@@ -160,18 +160,20 @@ public final class CallRuntime: Sendable {
     /// Live call `id` as last committed, its state read from the store if it was restored
     /// and not used since (or always, on a shared store); nil when it is not live.
     private func loadedState(_ id: String) async throws -> MachineState? {
-        switch shared ? nil : machines.withLock({ $0[id] }) {
-        case nil where !shared:
+        if shared {
+            return try await store.call(id: id).map(MachineState.state(in:))
+        }
+        switch machines.withLock({ $0[id] }) {
+        case nil:
             return nil
         case .loaded(let state)?:
             return state
-        case nil, .stored?:
+        case .stored?:
             guard let record = try await store.call(id: id) else {
                 machines.withLock { $0[id] = nil }
                 return nil
             }
             let state = try MachineState.state(in: record)
-            if shared { return state }
             // Unless a newer change was committed meanwhile.
             return machines.withLock { slots in
                 if case .loaded(let newer)? = slots[id], newer.version >= state.version { return newer }
@@ -438,9 +440,21 @@ public final class CallRuntime: Sendable {
         }
     }
 
-    /// Fires call `callId`'s timers that are due (a lost node's, found in a shared store), in
-    /// time order; each one that still stands runs as if it had fired here.
-    public func fireDueTimers(callId: String) async {
+    /// On a shared store, fires the timers due by `dueBy` of every call no other node has
+    /// claimed (a lost node's, or another node's when the manual clock moves here), each call
+    /// claimed for `lease`.
+    public func fireStoredTimers(dueBy: Timestamp, lease: Duration) async throws {
+        guard let shared = store as? any SharedCallStore else { return }
+        while true {
+            let calls = try await shared.claimOverdueCalls(dueBy: dueBy.millisecondsSinceEpoch, lease: lease, limit: 500)
+            for callId in calls { await fireDueTimers(callId: callId) }
+            if calls.count < 500 { return }
+        }
+    }
+
+    /// Fires call `callId`'s timers that are due, in time order; each one that still stands
+    /// runs as if it had fired here.
+    private func fireDueTimers(callId: String) async {
         await restored()
         let now = clock.now()
         guard let state = try? await loadedState(callId) else { return }

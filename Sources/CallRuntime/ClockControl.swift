@@ -48,15 +48,9 @@ public final class ClockControl: Sendable {
                 guard let next = [timers.nextDue(), stored].compactMap({ $0 }).min(), next <= target else { break }
                 manual.advance(to: next)
                 await timers.fireDue(now: manual.now())
-                if let shared {
-                    // Calls whose timers other nodes armed; each claimed once per change.
-                    while true {
-                        let calls = try await shared.claimOverdueCalls(dueBy: next.millisecondsSinceEpoch, lease: .seconds(60), limit: 500)
-                        for callId in calls { await runtime.fireDueTimers(callId: callId) }
-                        if calls.count < 500 { break }
-                    }
-                    fired = next.millisecondsSinceEpoch
-                }
+                // Calls whose timers other nodes armed; each claimed once per change.
+                try await runtime.fireStoredTimers(dueBy: next, lease: .seconds(60))
+                fired = next.millisecondsSinceEpoch
             }
             manual.advance(to: target)
             try await publish(manual.now())

@@ -69,15 +69,9 @@ public protocol CallStore: Sendable {
 
     /// Releases the backend (connections, files). Nothing may be called afterwards.
     func close() async throws
-
-    /// Whether other processes may write the same store at once (several nodes on one
-    /// database): the runtime then trusts no state it did not just read.
-    var isShared: Bool { get }
 }
 
 extension CallStore {
-    public var isShared: Bool { false }
-
     public func callCount() async throws -> Int {
         try await callSummaries().count
     }

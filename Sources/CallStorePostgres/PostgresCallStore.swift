@@ -57,9 +57,6 @@ public final class PostgresCallStore: SharedCallStore {
         runner = Task { await client.run() }
     }
 
-    /// Several nodes share the database.
-    public var isShared: Bool { true }
-
     public func close() async throws {
         runner.cancel()
         await runner.value
@@ -98,8 +95,8 @@ public final class PostgresCallStore: SharedCallStore {
         // Encoded before the transaction, so the database waits on no encoding.
         let rows = try change.upserts.map { try CallColumns($0) }
         return try await transaction { connection in
-            for (record, row) in zip(change.upserts, rows) {
-                try await write(row, version: record.version, on: connection)
+            for row in rows {
+                try await write(row, on: connection)
             }
             for removal in change.removals {
                 if let version = removal.version {
@@ -169,9 +166,9 @@ public final class PostgresCallStore: SharedCallStore {
 
     /// Writes a call's columns, checking the version its writer read (inside the caller's
     /// transaction).
-    private func write(_ row: CallColumns, version: Int64?, on connection: PostgresConnection) async throws {
+    private func write(_ row: CallColumns, on connection: PostgresConnection) async throws {
         let changed: [Void]
-        switch version {
+        switch row.version {
         case nil:
             changed = try await rows(
                 """
@@ -202,7 +199,7 @@ public final class PostgresCallStore: SharedCallStore {
                 on: connection
             ) { _ in () }
         }
-        if changed.isEmpty { throw CallStoreError.conflict("call \(row.id) is not at version \(version ?? 0)") }
+        if changed.isEmpty { throw CallStoreError.conflict("call \(row.id) is not at version \(row.version ?? 0)") }
     }
 
     public func call(id: String) async throws -> CallRecord? {

@@ -96,12 +96,7 @@ public struct ClusterService: Service {
                 logger.error("This node was counted lost; dropping the notifications it had in hand", metadata: ["node": "\(store.nodeId)"])
                 await dispatcher.reset()
             }
-            let dueBy = runtime.clock.now().advanced(by: .zero - configuration.timerGrace).millisecondsSinceEpoch
-            while true {
-                let calls = try await store.claimOverdueCalls(dueBy: dueBy, lease: configuration.timerLease, limit: 100)
-                for callId in calls { await runtime.fireDueTimers(callId: callId) }
-                if calls.count < 100 { break }
-            }
+            try await runtime.fireStoredTimers(dueBy: runtime.clock.now().advanced(by: .zero - configuration.timerGrace), lease: configuration.timerLease)
             await runtime.applySignals()
             try await callbackKeys.reload()
         } catch {

@@ -139,7 +139,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
     public func run() async throws {
         var after: Int64 = 0
         // A shared store hands each node what it owns (the cluster service claims them).
-        while !store.isShared {
+        while !(store is any SharedCallStore) {
             let page = try await store.pendingDeliveries(after: after, limit: 1000)
             enqueue(page)
             guard let last = page.last else { break }
