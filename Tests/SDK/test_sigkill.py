@@ -69,6 +69,28 @@ def call_john(callback):
     }
 
 
+def create_call(base, body, bearer):
+    """Creates a call; its id when the server acknowledged it with 201, else None (it died
+    under the request, or refused it)."""
+    try:
+        response = httpx.post(f"{base}/v1.0/communications/calls", json=body, headers=bearer, timeout=10)
+    except httpx.HTTPError:
+        return None
+    return response.json()["id"] if response.status_code == 201 else None
+
+
+def assert_arrived_in_order(call_id, journal):
+    """What reached the bot for `call_id` is what was committed (its journal), in order:
+    repeats are allowed (at least once), and dropping them by delivery id leaves exactly the
+    committed sequences; the states are establishing, then established."""
+    committed = [n["sequence"] for n in journal]
+    with Bot.lock:
+        arrived = [delivery for delivery, call, _ in Bot.seen if call == call_id]
+        states = [state for _, call, state in Bot.seen if call == call_id]
+    assert list(dict.fromkeys(arrived)) == committed, (call_id, arrived, committed)
+    assert list(dict.fromkeys(states)) == ["establishing", "established"], (call_id, states)
+
+
 def token(base):
     response = httpx.post(f"{base}/{TENANT}/oauth2/v2.0/token", data={
         "grant_type": "client_credentials", "client_id": APP_ID, "client_secret": SECRET,
@@ -100,13 +122,10 @@ def test_nothing_acknowledged_is_lost_across_a_sigkill():
         lock = threading.Lock()
 
         def create(_):
-            try:
-                response = httpx.post(f"{base}/v1.0/communications/calls", json=body, headers=bearer, timeout=10)
-            except httpx.HTTPError:
-                return  # the server died under it: not acknowledged
-            if response.status_code == 201:
+            call_id = create_call(base, body, bearer)
+            if call_id:
                 with lock:
-                    acknowledged.append(response.json()["id"])
+                    acknowledged.append(call_id)
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
             futures = [pool.submit(create, n) for n in range(CALLS)]
@@ -139,16 +158,7 @@ def test_nothing_acknowledged_is_lost_across_a_sigkill():
             wait_for(settled, "every notification to be delivered")
             for call_id, journal in journals().items():
                 assert client.get(f"/v1.0/communications/calls/{call_id}").json()["state"] == "established", call_id
-                committed = [n["sequence"] for n in journal]
-                with Bot.lock:
-                    arrived = [delivery for delivery, call, _ in Bot.seen if call == call_id]
-                # Repeats are allowed (at least once); dropping them by delivery id leaves
-                # exactly what was committed, in order.
-                first_arrivals = list(dict.fromkeys(arrived))
-                assert first_arrivals == committed, (call_id, arrived, committed)
-                with Bot.lock:
-                    states = [state for delivery, call, state in Bot.seen if call == call_id]
-                assert list(dict.fromkeys(states)) == ["establishing", "established"], (call_id, states)
+                assert_arrived_in_order(call_id, journal)
     finally:
         server.kill()
         server.wait()
