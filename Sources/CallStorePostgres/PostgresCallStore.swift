@@ -134,17 +134,24 @@ public final class PostgresCallStore: SharedCallStore {
             // One statement for all of them; sequences are drawn in the order given. Each goes
             // to the node delivering its call's oldest pending one (the call's row is locked
             // by now, so no commit of the same call and no takeover runs meanwhile), else
-            // this one; this one has its own in hand at once.
+            // this one; this one has its own in hand at once. The owner is looked up once per
+            // call: a lookup after some of the call's rows went in would step over each of
+            // them in the index (quadratic in a large commit).
             let inserted = try await self.rows(
                 """
+                WITH d AS MATERIALIZED (
+                    SELECT * FROM unnest(
+                        \(new.map(\.callId))::text[], \(new.map(\.appId))::text[], \(new.map(\.tenantId))::text[], \(new.map(\.url))::text[],
+                        \(new.map { ByteBuffer(bytes: $0.body) })::bytea[], \(new.map(\.createdAt))::bigint[]
+                    ) WITH ORDINALITY AS d(call_id, app_id, tenant_id, url, body, created_at, ord)
+                ), owners AS MATERIALIZED (
+                    SELECT c.call_id, COALESCE(
+                        (SELECT p.owner FROM outbox p WHERE p.call_id = c.call_id AND p.status = 'pending' ORDER BY p.sequence LIMIT 1), \(nodeId)
+                    ) AS owner FROM (SELECT DISTINCT call_id FROM d) c
+                )
                 INSERT INTO outbox (call_id, app_id, tenant_id, url, body, created_at, owner, claimed)
-                SELECT d.call_id, d.app_id, d.tenant_id, d.url, d.body, d.created_at, o.owner, o.owner = \(nodeId) FROM unnest(
-                    \(new.map(\.callId))::text[], \(new.map(\.appId))::text[], \(new.map(\.tenantId))::text[], \(new.map(\.url))::text[],
-                    \(new.map { ByteBuffer(bytes: $0.body) })::bytea[], \(new.map(\.createdAt))::bigint[]
-                ) WITH ORDINALITY AS d(call_id, app_id, tenant_id, url, body, created_at, ord)
-                CROSS JOIN LATERAL (SELECT COALESCE(
-                    (SELECT p.owner FROM outbox p WHERE p.call_id = d.call_id AND p.status = 'pending' ORDER BY p.sequence LIMIT 1), \(nodeId)
-                ) AS owner) o
+                SELECT d.call_id, d.app_id, d.tenant_id, d.url, d.body, d.created_at, o.owner, o.owner = \(nodeId)
+                FROM d JOIN owners o ON o.call_id = d.call_id
                 ORDER BY d.ord
                 RETURNING sequence, owner
                 """,
@@ -235,30 +242,39 @@ public final class PostgresCallStore: SharedCallStore {
     }
 
     public func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) async throws {
-        try await transaction { connection in
-            try await journal(attempt, on: connection)
-            try await connection.query("UPDATE outbox SET status = 'delivered' WHERE sequence = \(sequence)", logger: logger)
-            // The journal keeps the latest deliveredRetention sequences of delivered notifications.
-            if sequence % 100 == 0 {
-                let horizon = sequence - deliveredRetention
-                try await connection.query(
-                    "DELETE FROM delivery_attempts WHERE sequence IN (SELECT sequence FROM outbox WHERE status = 'delivered' AND sequence <= \(horizon))",
-                    logger: logger
-                )
-                try await connection.query("DELETE FROM outbox WHERE status = 'delivered' AND sequence <= \(horizon)", logger: logger)
-            }
+        try await settle(sequence: sequence, status: "delivered", failure: nil, attempt: attempt)
+        // The journal keeps the latest deliveredRetention sequences of delivered notifications.
+        if sequence % 100 == 0 {
+            let horizon = sequence - deliveredRetention
+            try await client.query(
+                """
+                WITH gone AS (DELETE FROM outbox WHERE status = 'delivered' AND sequence <= \(horizon) RETURNING sequence)
+                DELETE FROM delivery_attempts WHERE sequence IN (SELECT sequence FROM gone)
+                """,
+                logger: logger
+            )
         }
     }
 
-    /// Journals one try, if the notification is still kept.
-    private func journal(_ attempt: DeliveryAttempt?, on connection: PostgresConnection) async throws {
-        guard let attempt else { return }
-        try await connection.query(
+    /// One statement, so one round trip and its own transaction: the try journalled (if given,
+    /// and only while the notification is kept) and the notification's new status. A
+    /// data-modifying WITH runs whether or not the outer statement reads it, and both parts
+    /// see the same snapshot.
+    private func settle(
+        sequence: Int64, status: String, failure: (attempts: Int, notBefore: Int64, error: String)?, attempt: DeliveryAttempt?
+    ) async throws {
+        try await client.query(
             """
-            INSERT INTO delivery_attempts (sequence, attempt, at, status, error, duration_ms)
-            SELECT \(attempt.sequence), \(attempt.attempt), \(attempt.at), \(attempt.status), \(attempt.error), \(attempt.durationMilliseconds)
-            WHERE EXISTS (SELECT 1 FROM outbox WHERE sequence = \(attempt.sequence))
-            ON CONFLICT (sequence, attempt) DO UPDATE SET at = excluded.at, status = excluded.status, error = excluded.error, duration_ms = excluded.duration_ms
+            WITH tried AS (
+                INSERT INTO delivery_attempts (sequence, attempt, at, status, error, duration_ms)
+                SELECT \(attempt?.sequence)::BIGINT, \(attempt?.attempt)::INTEGER, \(attempt?.at)::BIGINT, \(attempt?.status)::INTEGER,
+                       \(attempt?.error)::TEXT, \(attempt?.durationMilliseconds)::BIGINT
+                WHERE \(attempt != nil) AND EXISTS (SELECT 1 FROM outbox WHERE sequence = \(sequence))
+                ON CONFLICT (sequence, attempt) DO UPDATE SET at = excluded.at, status = excluded.status, error = excluded.error, duration_ms = excluded.duration_ms
+            )
+            UPDATE outbox SET status = \(status), attempts = COALESCE(\(failure?.attempts)::INTEGER, attempts),
+                not_before = COALESCE(\(failure?.notBefore)::BIGINT, not_before), last_error = COALESCE(\(failure?.error)::TEXT, last_error)
+            WHERE sequence = \(sequence)
             """,
             logger: logger
         )
@@ -283,16 +299,7 @@ public final class PostgresCallStore: SharedCallStore {
     }
 
     public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) async throws {
-        try await transaction { connection in
-            try await journal(attempt, on: connection)
-            try await connection.query(
-                """
-                UPDATE outbox SET attempts = \(attempts), not_before = \(notBefore), last_error = \(error), status = \(dead ? "dead" : "pending")
-                WHERE sequence = \(sequence)
-                """,
-                logger: logger
-            )
-        }
+        try await settle(sequence: sequence, status: dead ? "dead" : "pending", failure: (attempts, notBefore, error), attempt: attempt)
     }
 
     public func pendingSignals(limit: Int) async throws -> [Signal] {

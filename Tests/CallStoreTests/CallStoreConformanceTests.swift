@@ -147,6 +147,24 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func theJournalForgetsDeliveredNotificationsPastTheRetention(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        let old = try await store.commit(CallChange(deliveries: [delivery("old", "1")]))[0]
+        try await store.markDelivered(sequence: old.sequence,
+                                      attempt: DeliveryAttempt(sequence: old.sequence, attempt: 1, at: 0, status: 202, error: nil, durationMilliseconds: 1))
+        let dead = try await store.commit(CallChange(deliveries: [delivery("dead", "2")]))[0]
+        try await store.markFailed(sequence: dead.sequence, attempts: 9, notBefore: 0, error: "gone", dead: true, attempt: nil)
+        let many = try await store.commit(CallChange(deliveries: (0 ..< Int(deliveredRetention) + 100).map { delivery("new", "\($0)") }))
+        // Pruning runs when a sequence that is a multiple of 100 is delivered.
+        let trigger = try #require(many.first { $0.sequence % 100 == 0 && $0.sequence - deliveredRetention >= old.sequence })
+        try await store.markDelivered(sequence: trigger.sequence)
+        #expect(try await store.journal(callId: "old").isEmpty)
+        #expect(try await store.journal(callId: "dead").map(\.0.status) == [.dead], "dead letters stay")
+        #expect(try await store.journal(callId: "new").count == many.count)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func resetForgetsEverythingButSettings(_ backend: Backend) async throws {
         try await backend.with { (store: any CallStore) async throws in
         _ = try await store.initializeSetting("key", value: "k1")
