@@ -16,6 +16,7 @@ extension CallRuntime {
     /// User `userId` joins meeting `meetingId`. Returns their participant id in the bots'
     /// calls there, if any is live (nil: they will be in the roster of the next bot that joins).
     public func addAttendee(meetingId: String, userId: String) async throws -> String? {
+        try await adoptSharedWorld()
         let found = try meeting(meetingId)
         guard let user = world.current.user(id: userId) else {
             throw CallRuntimeError.invalidRequest("'\(userId)' is no user of the world.")
@@ -25,6 +26,7 @@ extension CallRuntime {
             throw CallRuntimeError.conflict(code: "alreadyPresent", message: "'\(user.displayName)' is in meeting '\(found.id)' already.")
         }
         updateAttendees(of: found) { $0.append(user.id) }
+        try await shareWorld()
         guard let callId else { return nil }
         let participant = planner.attendee(user.id, modalities: nil)
         // One call takes them in; it tells the others in the meeting, with the same id.
@@ -34,12 +36,14 @@ extension CallRuntime {
 
     /// The attendee `identityId` (a user id or participant id) leaves meeting `meetingId`.
     public func removeAttendee(meetingId: String, identityId: String) async throws {
+        try await adoptSharedWorld()
         let found = try meeting(meetingId)
         let attending = found.attendees.contains { $0.lowercased() == identityId.lowercased() }
         let (callId, participants) = try await liveRoster(of: found)
         let inCall = participants.contains { Self.names($0, identityId) }
         guard attending || inCall else { throw CallRuntimeError.engine(.participantNotFound(identityId)) }
         updateAttendees(of: found) { $0.removeAll { $0.lowercased() == identityId.lowercased() } }
+        try await shareWorld()
         if inCall, let callId {
             try await farEnd(.farEndActs(.hangUp, identityId: identityId), callId: callId)
         }

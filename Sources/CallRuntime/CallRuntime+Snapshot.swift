@@ -180,9 +180,9 @@ extension CallRuntime {
             let pending = deliveries.filter { $0.status == .pending }.sorted { $0.sequence < $1.sequence }
             if !pending.isEmpty { await outbox.enqueue(pending) }
         }
-        // The other nodes forget what they had in hand, and take the snapshot's time.
+        // The other nodes forget what they had in hand, and take the snapshot's world and time.
+        try await shareWorld(resetting: true)
         if let shared = store as? any SharedCallStore {
-            try await shared.broadcast(ClusterMessage.reset(from: shared.nodeId).text, setting: nil)
             if clock is ManualClock {
                 let milliseconds = takenAt.millisecondsSinceEpoch
                 try await shared.broadcast(

@@ -391,10 +391,8 @@ public final class CallRuntime: Sendable {
             try await store.reset()
             await forgetEverything()
         }
-        // The other nodes forget what they had in hand too.
-        if let shared = store as? any SharedCallStore {
-            try await shared.broadcast(ClusterMessage.reset(from: shared.nodeId).text, setting: nil)
-        }
+        // The other nodes forget what they had in hand too, and the world's changes.
+        try await shareWorld(resetting: true)
     }
 
     /// What this node holds besides the store (notifications in hand, timers, recordings,

@@ -110,8 +110,19 @@ public struct ClusterService: Service {
         switch message {
         case .reset:
             await runtime.forgetEverything()
+            await adoptWorld()
+        case .world:
+            await adoptWorld()
         case .clock(let milliseconds, _):
             (runtime.clock as? ManualClock)?.set(to: Timestamp(millisecondsSinceEpoch: milliseconds))
+        }
+    }
+
+    private func adoptWorld() async {
+        do {
+            try await runtime.adoptSharedWorld()
+        } catch {
+            logger.warning("Could not read the world's changes", metadata: ["error": "\(error)"])
         }
     }
 

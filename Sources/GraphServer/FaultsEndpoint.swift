@@ -15,19 +15,23 @@ struct FaultsEndpoint {
     }
 
     func register(on router: Router<SwitchboardRequestContext>) {
-        let world = services.runtime.world
+        let runtime = services.runtime
+        let world = runtime.world
         let faults = services.faults
         router.get("/_switchboard/faults") { _, _ in
-            jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Listing(plan: world.faults, injected: faults?.events() ?? [])))
+            try await runtime.adoptSharedWorld()
+            return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Listing(plan: world.faults, injected: faults?.events() ?? [])))
         }
         router.put("/_switchboard/faults") { request, context in
             let plan = try await controlBody(FaultPlan.self, request, context, example: #"{"notifications": [{"kind": "duplicate", "rate": 0.5}], "api": [{"kind": "throttle", "path": "/v1.0/communications/calls", "count": 1}]}"#)
             if let problem = plan.problem { throw GraphError.badRequest(problem + ".") }
             world.update { $0.faults = plan }
+            try await runtime.shareWorld()
             return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Listing(plan: plan, injected: faults?.events() ?? [])))
         }
         router.delete("/_switchboard/faults") { _, _ in
             world.update { $0.faults = FaultPlan() }
+            try await runtime.shareWorld()
             return Response(status: .noContent)
         }
     }

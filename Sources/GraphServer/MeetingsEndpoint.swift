@@ -33,6 +33,8 @@ struct MeetingsEndpoint {
 
     func register(on router: Router<SwitchboardRequestContext>) {
         router.get("/_switchboard/meetings") { _, _ in
+            // Another node may have changed who is in them a moment ago.
+            try await services.runtime.adoptSharedWorld()
             let world = services.world
             func person(_ userId: String) -> IdentitySet {
                 IdentitySet(user: Identity(id: userId, displayName: world.user(id: userId)?.displayName))

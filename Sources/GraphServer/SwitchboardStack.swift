@@ -63,6 +63,8 @@ public struct SwitchboardStack: Sendable {
         let clockControl = ClockControl(clock: clock, runtime: runtime)
         // With several nodes, a manual clock starts at the deployment's time.
         try await clockControl.join()
+        // …and with the deployment's faults and meetings' attendees.
+        try await runtime.adoptSharedWorld()
         services.clockControl = clockControl
         services.controlToken = controlToken
         services.faults = faults

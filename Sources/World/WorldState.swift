@@ -23,6 +23,15 @@ public final class WorldState: Sendable {
         try state.withLock { try body(&$0) }
     }
 
+    /// What has changed since the world was loaded.
+    public var changes: WorldChanges { WorldChanges(of: current) }
+
+    /// The world as loaded, with `changes`.
+    public func adopt(_ changes: WorldChanges) {
+        let world = changes.applied(to: loaded)
+        state.withLock { $0 = world }
+    }
+
     /// Back to the world as loaded.
     public func reset() {
         state.withLock { $0 = loaded }

@@ -164,3 +164,40 @@ def test_two_nodes_share_one_manual_clock():
             # A reset through one node is a reset for both.
             assert client.post(f"{b}/_switchboard/reset").status_code == 204
             assert client.get(f"{a}/v1.0/communications/calls/{call_id}").status_code == 404
+
+
+def test_the_worlds_changes_are_the_deployments():
+    """Faults and meetings' attendees changed through one node are the same on the others and
+    on a node that starts later; a reset through any node puts the world back on all."""
+    user = "98da8a1a-1b87-452c-a713-65d3f10b5555"
+    plan = {"notifications": [{"kind": "delay", "rate": 1, "delayMs": 10}]}
+
+    def attendees(base):
+        meeting = next(m for m in httpx.get(f"{base}/_switchboard/meetings").json()["value"] if m["id"] == "seed-meeting")
+        return [person["user"]["id"] for person in meeting["attendees"]]
+
+    with cluster(2) as (nodes, _):
+        (_, a), (_, b) = nodes
+        before = attendees(a)
+        assert user not in before
+        assert httpx.put(f"{a}/_switchboard/faults", json=plan).status_code == 200
+        assert httpx.post(f"{a}/_switchboard/meetings/seed-meeting/attendees", json={"user": {"id": user}}).status_code == 201
+        assert httpx.get(f"{b}/_switchboard/faults").json()["plan"]["notifications"][0]["kind"] == "delay"
+        assert attendees(b) == before + [user]
+        # The other node left the attendee in place: leaving through it is seen on the first.
+        assert httpx.delete(f"{b}/_switchboard/meetings/seed-meeting/attendees/{user}").status_code == 204
+        assert attendees(a) == before
+        assert httpx.post(f"{b}/_switchboard/meetings/seed-meeting/attendees", json={"user": {"id": user}}).status_code == 201
+        # A node that starts later joins the deployment's world.
+        store = nodes[0][0].args[nodes[0][0].args.index("--store") + 1]
+        late, c = start(store)
+        try:
+            assert attendees(c) == before + [user]
+            assert httpx.get(f"{c}/_switchboard/faults").json()["plan"]["notifications"][0]["kind"] == "delay"
+            assert httpx.post(f"{a}/_switchboard/reset").status_code == 204
+            for base in (a, b, c):
+                wait_for(lambda: attendees(base) == before, "the reset world on every node")
+                wait_for(lambda: httpx.get(f"{base}/_switchboard/faults").json()["plan"]["notifications"] == [], "no faults on every node")
+        finally:
+            late.kill()
+            late.wait()
