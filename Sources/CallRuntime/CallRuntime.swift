@@ -324,18 +324,10 @@ public final class CallRuntime: Sendable {
     /// Gives dead-lettered notifications (all, or those `sequences` name) a fresh set of
     /// tries, from now; returns the sequences sent again.
     public func redeliver(sequences: [Int64]?) async throws -> [Int64] {
-        let dead = try await store.deadDeliveries(limit: 10_000)
-        let chosen = sequences.map { wanted in dead.filter { wanted.contains($0.sequence) } } ?? dead
-        let now = clock.now().millisecondsSinceEpoch
-        var revived: [Delivery] = []
-        for var delivery in chosen {
-            try await store.markFailed(sequence: delivery.sequence, attempts: 0, notBefore: now, error: delivery.lastError ?? "", dead: false)
-            delivery.status = .pending
-            delivery.attempts = 0
-            delivery.notBefore = now
-            revived.append(delivery)
-        }
-        if !revived.isEmpty { await outbox.enqueue(revived) }
+        var chosen = sequences ?? []
+        if sequences == nil { chosen = try await store.deadDeliveries(limit: 10_000).map(\.sequence) }
+        let revived = try await store.revive(sequences: chosen, notBefore: clock.now().millisecondsSinceEpoch)
+        await enqueueOwned(revived)
         return revived.map(\.sequence)
     }
 
@@ -561,10 +553,18 @@ public final class CallRuntime: Sendable {
         if !shared { machines.withLock { $0[id] = removed ? nil : .loaded(state) } }
         // On a shared store, another node may be delivering this call's notifications: it
         // has been told, and takes these too, in order.
-        let mine = nodeId.map { node in deliveries.filter { $0.owner == nil || $0.owner == node } } ?? deliveries
-        if !mine.isEmpty { await outbox.enqueue(mine) }
+        await enqueueOwned(deliveries)
         for case .schedule(let timer) in effects { timers.arm(timer, callId: id) }
         return !change.signals.isEmpty
+    }
+}
+
+extension CallRuntime {
+    /// Hands the dispatcher the deliveries this node delivers (on a shared store, others
+    /// belong to the node delivering their call's notifications, which has been told).
+    func enqueueOwned(_ deliveries: [Delivery]) async {
+        let mine = nodeId.map { node in deliveries.filter { $0.owner == nil || $0.owner == node } } ?? deliveries
+        if !mine.isEmpty { await outbox.enqueue(mine) }
     }
 }
 

@@ -44,6 +44,12 @@ public protocol CallStore: Sendable {
     /// `dead` moves it to the dead letters. `attempt` is journaled with it.
     func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) async throws
 
+    /// Gives the dead-lettered deliveries among `sequences` a fresh set of tries from
+    /// `notBefore` (pending again, no attempts counted) and returns them in sequence order;
+    /// sequences that are not dead letters are left alone. On a shared store each goes to
+    /// the node delivering its call's pending notifications, else this one (``Delivery/owner``).
+    func revive(sequences: [Int64], notBefore: Int64) async throws -> [Delivery]
+
     /// Signals not yet applied, in the order they were committed, at most `limit`.
     func pendingSignals(limit: Int) async throws -> [Signal]
 

@@ -101,6 +101,19 @@ public actor InMemoryCallStore: CallStore {
         outbox[sequence] = delivery
     }
 
+    public func revive(sequences: [Int64], notBefore: Int64) async throws -> [Delivery] {
+        var revived: [Delivery] = []
+        for sequence in Set(sequences).sorted() {
+            guard var delivery = outbox[sequence], delivery.status == .dead else { continue }
+            delivery.status = .pending
+            delivery.attempts = 0
+            delivery.notBefore = notBefore
+            outbox[sequence] = delivery
+            revived.append(delivery)
+        }
+        return revived
+    }
+
     public func pendingSignals(limit: Int) async throws -> [Signal] { Array(signals.prefix(limit)) }
 
     public func reset() async throws {

@@ -302,6 +302,36 @@ public final class PostgresCallStore: SharedCallStore {
         try await settle(sequence: sequence, status: dead ? "dead" : "pending", failure: (attempts, notBefore, error), attempt: attempt)
     }
 
+    /// Each revived notification goes to the node delivering its call's pending ones, as a
+    /// commit's do: the calls' rows are locked first (a commit of the same call would pick
+    /// the owner meanwhile), and other owners are told at commit.
+    public func revive(sequences: [Int64], notBefore: Int64) async throws -> [Delivery] {
+        try await transaction { connection in
+            try await connection.query(
+                "SELECT id FROM calls WHERE id IN (SELECT call_id FROM outbox WHERE sequence = ANY(\(sequences))) ORDER BY id FOR UPDATE",
+                logger: logger
+            )
+            let revived = try await rows(
+                """
+                UPDATE outbox o SET status = 'pending', attempts = 0, not_before = \(notBefore), owner = x.new_owner, claimed = x.new_owner = \(nodeId)
+                FROM (
+                    SELECT d.sequence AS revived, COALESCE(
+                        (SELECT p.owner FROM outbox p WHERE p.call_id = d.call_id AND p.status = 'pending' ORDER BY p.sequence LIMIT 1), \(nodeId)
+                    ) AS new_owner
+                    FROM outbox d WHERE d.sequence = ANY(\(sequences)) AND d.status = 'dead'
+                ) x
+                WHERE o.sequence = x.revived
+                RETURNING \(unescaped: Self.deliveryColumns)
+                """,
+                on: connection, Self.delivery
+            ).sorted { $0.sequence < $1.sequence }
+            for owner in Set(revived.compactMap(\.owner)) where owner != nodeId {
+                try await connection.query("SELECT pg_notify(\(Self.channel(owner)), '')", logger: logger)
+            }
+            return revived
+        }
+    }
+
     public func pendingSignals(limit: Int) async throws -> [Signal] {
         try await rows("SELECT sequence, call_id, payload FROM signals ORDER BY sequence LIMIT \(limit)", Self.signal)
     }

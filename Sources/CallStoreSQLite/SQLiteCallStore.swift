@@ -225,6 +225,19 @@ public actor SQLiteCallStore: CallStore {
         }
     }
 
+    public func revive(sequences: [Int64], notBefore: Int64) async throws -> [Delivery] {
+        try await serial.withLock("") {
+            var revived: [Delivery] = []
+            for sequence in Set(sequences).sorted() {
+                revived += try await connection.query(
+                    "UPDATE outbox SET status = 'pending', attempts = 0, not_before = ? WHERE sequence = ? AND status = 'dead' RETURNING *",
+                    [.integer(Int(notBefore)), .integer(Int(sequence))]
+                ).map(Self.delivery)
+            }
+            return revived
+        }
+    }
+
     public func pendingSignals(limit: Int) async throws -> [Signal] {
         try await serial.withLock("") {
             try await connection.query("SELECT sequence, call_id, payload FROM signals ORDER BY sequence LIMIT ?", [.integer(limit)])

@@ -165,6 +165,24 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func aRevivedDeadLetterIsPendingAgainWithNoTriesCounted(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        let created = try await store.commit(CallChange(deliveries: [delivery("a", "1"), delivery("a", "2"), delivery("b", "3")]))
+        try await store.markFailed(sequence: created[0].sequence, attempts: 7, notBefore: 100, error: "HTTP 500", dead: true)
+        try await store.markFailed(sequence: created[2].sequence, attempts: 7, notBefore: 100, error: "HTTP 500", dead: true)
+        // Given out of order, with one that is not dead and one that does not exist.
+        let revived = try await store.revive(sequences: [created[2].sequence, created[1].sequence, 999_999, created[0].sequence], notBefore: 5000)
+        #expect(revived.map(\.sequence) == [created[0].sequence, created[2].sequence])
+        #expect(revived.map(\.attempts) == [0, 0])
+        #expect(revived.map(\.notBefore) == [5000, 5000])
+        #expect(revived.map(\.lastError) == ["HTTP 500", "HTTP 500"], "the last error stays until the next try")
+        #expect(try await store.deadDeliveries(limit: 10).isEmpty)
+        #expect(try await store.pendingDeliveries(after: 0, limit: 10).map(\.sequence) == created.map(\.sequence))
+        #expect(try await store.revive(sequences: [created[0].sequence], notBefore: 0).isEmpty, "pending is not dead")
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func resetForgetsEverythingButSettings(_ backend: Backend) async throws {
         try await backend.with { (store: any CallStore) async throws in
         _ = try await store.initializeSetting("key", value: "k1")

@@ -128,6 +128,22 @@ import Testing
         }
     }
 
+    /// A dead letter sent again goes to the node delivering its call's notifications, told
+    /// at commit; a call with nothing pending takes the reviving node.
+    @Test func aRevivedDeadLetterJoinsItsCallsOwner() async throws {
+        try await withTwoNodes { a, b in
+            let dead = try await b.commit(CallChange(deliveries: [note("x", "1"), note("y", "2")]))
+            for delivery in dead { try await b.markFailed(sequence: delivery.sequence, attempts: 9, notBefore: 0, error: "gone", dead: true) }
+            let pending = try await a.commit(CallChange(deliveries: [note("x", "3")]))
+            #expect(pending.map(\.owner) == ["a"])
+            let revived = try await b.revive(sequences: dead.map(\.sequence), notBefore: 5)
+            #expect(revived.map(\.owner) == ["a", "b"])
+            #expect(revived.map(\.status) == [.pending, .pending])
+            #expect(try await a.claimDeliveries(limit: 10).map(\.sequence) == [dead[0].sequence])
+            #expect(try await b.claimDeliveries(limit: 10).isEmpty, "b has its own in hand already")
+        }
+    }
+
     /// A node that stops beating is lost: a survivor takes its pending notifications, in one
     /// piece, and claims them.
     @Test func aLostNodesNotificationsAreTakenOver() async throws {
