@@ -48,17 +48,19 @@ public final class CallRuntime: Sendable {
     private let machines = Mutex<[String: Slot]>([:])
     /// 1 while stored calls are being restored: every request waits for it to be 0.
     private let restoring = SharedCount()
+    /// Told of every change this node commits (the inspector, metrics).
+    private let observers = Mutex<[@Sendable (CallUpdate) -> Void]>([])
 
     /// A live call in the cache.
     private enum Slot {
         case loaded(MachineState)
         /// Restored at start, state not read yet.
-        case stored(appId: String, tenantId: String, meetingThreadId: String?)
+        case stored(appId: String, tenantId: String, meetingThreadId: String?, state: CallState?)
 
         func belongs(to caller: CallerApp) -> Bool {
             let (appId, tenantId) = switch self {
             case .loaded(let state): (state.machine.appId, state.machine.tenantId)
-            case .stored(let appId, let tenantId, _): (appId, tenantId)
+            case .stored(let appId, let tenantId, _, _): (appId, tenantId)
             }
             return appId.lowercased() == caller.appId.lowercased() && tenantId.lowercased() == caller.tenantId.lowercased()
         }
@@ -130,7 +132,7 @@ public final class CallRuntime: Sendable {
                 unread.insert(entry.id)
                 continue
             }
-            slots[entry.id] = .stored(appId: entry.appId, tenantId: entry.tenantId, meetingThreadId: summary.meetingThreadId)
+            slots[entry.id] = .stored(appId: entry.appId, tenantId: entry.tenantId, meetingThreadId: summary.meetingThreadId, state: summary.state)
             for timer in summary.timers { timersToArm.append((entry.id, timer)) }
         }
         // Calls an older release stored without a summary (after an upgrade, usually all of
@@ -205,7 +207,10 @@ public final class CallRuntime: Sendable {
     private func forget(_ id: String) {
         machines.withLock { slots in
             if case .loaded(let state)? = slots[id] {
-                slots[id] = .stored(appId: state.machine.appId, tenantId: state.machine.tenantId, meetingThreadId: state.machine.graphCall.chatInfo?.threadId)
+                slots[id] = .stored(
+                    appId: state.machine.appId, tenantId: state.machine.tenantId, meetingThreadId: state.machine.graphCall.chatInfo?.threadId,
+                    state: state.machine.state
+                )
             }
         }
     }
@@ -346,7 +351,7 @@ public final class CallRuntime: Sendable {
             slots.compactMap { id, slot -> String? in
                 switch slot {
                 case .loaded(let state): state.machine.isInMeeting ? id : nil
-                case .stored(_, _, let thread): thread == nil ? nil : id
+                case .stored(_, _, let thread, _): thread == nil ? nil : id
                 }
             }
         }
@@ -408,6 +413,46 @@ public final class CallRuntime: Sendable {
     }
 
     /// Live calls (on a shared store, on every node).
+    /// Live calls (any application's) by Graph's state, from their summaries: for metrics.
+    /// Calls stored by a release that kept no state in the summary count as `unknownFutureValue`.
+    public func callCountsByState() async throws -> [CallState: Int] {
+        var counts: [CallState: Int] = [:]
+        if shared {
+            for entry in try await store.callSummaries() {
+                counts[entry.summary.flatMap(MachineSummary.init(parsing:))?.state ?? .unknownFutureValue, default: 0] += 1
+            }
+            return counts
+        }
+        machines.withLock { slots in
+            for slot in slots.values {
+                switch slot {
+                case .loaded(let state): counts[state.machine.state, default: 0] += 1
+                case .stored(_, _, _, let state): counts[state ?? .unknownFutureValue, default: 0] += 1
+                }
+            }
+        }
+        return counts
+    }
+
+    /// Whether other nodes share the store (then only what the store says is the whole picture).
+    public var isShared: Bool { shared }
+
+    /// Live call `id` (any application's), as stored now: for the inspector.
+    public func liveCall(id: String) async throws -> CallMachine? {
+        try await machine(id: id)
+    }
+
+    /// Live calls (any application's), in id order, at most `limit`: for the inspector.
+    public func liveCalls(limit: Int) async throws -> [CallMachine] {
+        await restored()
+        let ids = shared ? try await store.callSummaries().map(\.id) : machines.withLock { Array($0.keys) }.sorted()
+        var calls: [CallMachine] = []
+        for id in ids.prefix(limit) {
+            if let machine = try await loadedState(id)?.machine { calls.append(machine) }
+        }
+        return calls
+    }
+
     public func activeCallCount() async throws -> Int {
         if shared { return try await store.callCount() }
         return machines.withLock { $0.count }
@@ -555,7 +600,14 @@ public final class CallRuntime: Sendable {
         // has been told, and takes these too, in order.
         await enqueueOwned(deliveries)
         for case .schedule(let timer) in effects { timers.arm(timer, callId: id) }
+        let update = CallUpdate(machine: machine, ended: removed, at: clock.now())
+        for observer in observers.withLock({ $0 }) { observer(update) }
         return !change.signals.isEmpty
+    }
+
+    /// Calls `observer` after each change this node commits, in commit order per call.
+    public func observe(_ observer: @escaping @Sendable (CallUpdate) -> Void) {
+        observers.withLock { $0.append(observer) }
     }
 }
 

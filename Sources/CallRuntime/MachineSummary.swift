@@ -6,22 +6,27 @@ import GraphModel
 /// to arm, and the meeting it is in. Read for every call when the server starts, so it is a
 /// few short lines rather than JSON:
 ///
+///     s <Graph callState>                    (since the inspector; absent in older ones)
 ///     m <chat thread id>                     (a call in a meeting)
 ///     t <kind> <subject> <due ms> <generation>   (one per armed timer)
 ///
 /// with `%`, space and newline percent-escaped in the strings.
 struct MachineSummary: Hashable {
+    /// Graph's state of the call (nil in summaries written before it was kept).
+    var state: CallState?
     var timers: [CallTimer]
     /// The chat thread of the meeting the bot is in (``CallMachine/isInMeeting``).
     var meetingThreadId: String?
 
     init(_ machine: CallMachine) {
+        state = machine.state
         timers = machine.timers
         meetingThreadId = machine.isInMeeting ? (machine.graphCall.chatInfo?.threadId ?? "") : nil
     }
 
     var encoded: [UInt8] {
         var text = ""
+        if let state { text += "s \(state.rawValue)\n" }
         if let meetingThreadId { text += "m \(Self.escape(meetingThreadId))\n" }
         for timer in timers {
             text += "t \(timer.kind.rawValue) \(Self.escape(timer.subject)) \(timer.due.millisecondsSinceEpoch) \(timer.generation)\n"
@@ -31,11 +36,15 @@ struct MachineSummary: Hashable {
 
     /// Reads ``encoded``; nil for anything else.
     init?(parsing bytes: [UInt8]) {
+        state = nil
         timers = []
         meetingThreadId = nil
         for line in bytes.split(separator: UInt8(ascii: "\n")) {
             let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
             switch fields.first {
+            case "s" where fields.count == 2:
+                guard let known = CallState(rawValue: fields[1]) else { return nil }
+                state = known
             case "m" where fields.count == 2:
                 guard let thread = Self.unescape(fields[1]) else { return nil }
                 meetingThreadId = thread

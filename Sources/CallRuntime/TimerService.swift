@@ -50,6 +50,12 @@ public final class TimerService: Service, Sendable {
     }
 
     /// When the earliest armed timer is due.
+    /// Timers armed on this node, and how many of them are due by `now` and not fired yet:
+    /// for metrics. (A timer re-armed since counts until its old entry comes up.)
+    public func backlog(now: Timestamp) -> (armed: Int, overdue: Int) {
+        heap.withLock { heap in (heap.count, heap.unordered.count { $0.due <= now }) }
+    }
+
     func nextDue() -> Timestamp? {
         heap.withLock { $0.min?.due }
     }

@@ -25,6 +25,13 @@ struct ControlCallEndpoints {
             var status: Int?
             var error: String?
             var durationMs: Int64
+
+            init(_ attempt: DeliveryAttempt) {
+                at = Timestamp(millisecondsSinceEpoch: attempt.at).iso8601
+                status = attempt.status
+                error = attempt.error
+                durationMs = attempt.durationMilliseconds
+            }
         }
 
         var sequence: Int64
@@ -67,6 +74,7 @@ struct ControlCallEndpoints {
     func register(on router: Router<SwitchboardRequestContext>) {
         router.post("/_switchboard/reset") { _, _ in
             try await services.runtime.reset()
+            services.inspector?.reset()
             return Response(status: .noContent)
         }
         router.get("/_switchboard/calls/:id/notifications") { _, context in
@@ -81,12 +89,7 @@ struct ControlCallEndpoints {
                     sequence: delivery.sequence, state: delivery.status.rawValue, url: delivery.url,
                     committedAt: delivery.createdAt == 0 ? nil : Timestamp(millisecondsSinceEpoch: delivery.createdAt).iso8601Milliseconds,
                     body: (try? JSONDecoder().decode(JSONValue.self, from: Data(delivery.body))) ?? .null,
-                    attempts: attempts.map { attempt in
-                        JournalEntry.Attempt(
-                            at: Timestamp(millisecondsSinceEpoch: attempt.at).iso8601, status: attempt.status,
-                            error: attempt.error, durationMs: attempt.durationMilliseconds
-                        )
-                    }
+                    attempts: attempts.map(JournalEntry.Attempt.init)
                 )
             }
             return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(Journal(value: entries, faults: services.faults?.events(callId: id) ?? [])))

@@ -291,6 +291,71 @@ enum ControlOpenAPI {
             }
           }
         },
+        "/_switchboard/": {
+          "get": {
+            "summary": "The inspector: a page showing each call as it happens, its timeline, the world, and controls for the far end (open without the control token: it holds no data, and asks for the token).",
+            "operationId": "inspector",
+            "security": [],
+            "responses": {"200": {"description": "The page.", "content": {"text/html": {"schema": {"type": "string"}}}}}
+          }
+        },
+        "/_switchboard/calls": {
+          "get": {
+            "summary": "Every call this node has seen (kept after it ends, up to 1000) and every live call, newest first.",
+            "operationId": "listCalls",
+            "responses": {
+              "200": {"description": "The calls.", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"value": {"type": "array", "items": {
+                  "type": "object",
+                  "properties": {
+                    "id": {"type": "string"}, "state": {"type": "string"}, "kind": {"type": "string", "enum": ["peerToPeer", "group", "meeting"]},
+                    "direction": {"type": "string"}, "appId": {"type": "string"}, "app": {"type": "string"}, "tenantId": {"type": "string"},
+                    "participants": {"type": "array", "items": {"type": "string"}},
+                    "started": {"type": "string", "format": "date-time"}, "updated": {"type": "string", "format": "date-time"}
+                  },
+                  "required": ["id", "state", "kind", "appId", "tenantId", "participants"]
+                }}},
+                "required": ["value"]
+              }}}}
+            }
+          }
+        },
+        "/_switchboard/calls/{id}/timeline": {
+          "get": {
+            "summary": "A call's timeline in time order: requests about it (the bot's, the control API's) with their answers, state changes, rosters and operations read from its notifications, and each notification with its tries.",
+            "operationId": "callTimeline",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {
+              "200": {"description": "The timeline.", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {
+                  "call": {"type": "object"},
+                  "events": {"type": "array", "items": {"type": "object", "properties": {
+                    "kind": {"type": "string", "enum": ["request", "state", "roster", "operation", "notification"]},
+                    "at": {"type": "string", "format": "date-time"}
+                  }, "required": ["kind", "at"]}}
+                },
+                "required": ["events"]
+              }}}},
+              "404": {"$ref": "#/components/responses/Error"}
+            }
+          }
+        },
+        "/_switchboard/world": {
+          "get": {
+            "summary": "The world: tenants, applications (never their secrets), instances, users and how each answers, phone numbers, magic numbers (meetings: /_switchboard/meetings).",
+            "operationId": "getWorld",
+            "responses": {"200": {"description": "The world.", "content": {"application/json": {"schema": {"type": "object"}}}}}
+          }
+        },
+        "/_switchboard/events": {
+          "get": {
+            "summary": "Server-sent events: 'changed' (data: a version) whenever a call, request or notification changes; the inspector refreshes on them.",
+            "operationId": "events",
+            "responses": {"200": {"description": "The stream.", "content": {"text/event-stream": {"schema": {"type": "string"}}}}}
+          }
+        },
         "/_switchboard/recordings/{operationId}": {
           "get": {
             "summary": "The recording of a recordResponse operation (its recordingLocation).",

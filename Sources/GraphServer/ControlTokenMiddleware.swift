@@ -1,12 +1,14 @@
 import Hummingbird
 
 /// Closes the control API (`/_switchboard/…`) to callers without the `--control-token`
-/// bearer token. Health stays open (for probes), and recordings have their own tokens.
+/// bearer token. Health stays open (for probes), and so does the inspector's page, which
+/// holds no data (it asks for the token and sends it with every request); recordings have
+/// their own tokens.
 struct ControlTokenMiddleware: RouterMiddleware {
     typealias Context = SwitchboardRequestContext
     let token: String
 
-    static let open = ["/_switchboard/health"]
+    static let open = ["/_switchboard/health", "/_switchboard/"]
     static let ownTokens = "/_switchboard/recordings/"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

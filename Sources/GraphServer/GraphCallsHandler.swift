@@ -33,12 +33,15 @@ struct GraphCallsHandler: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard GraphPath.isGraphRoot(request.uri.path) else { return try await next(request, context) }
         let path = request.uri.path
+        let parsed = GraphPath.parse(path)
+        // The route, for metrics (set before anything can refuse the request).
+        context.coreContext.endpointPath.value = parsed?.template ?? GraphPath.unmatched
         let caller: CallerApp
         switch await tokens.caller(authorization: request.headers[.authorization], now: services.clock.now()) {
         case .success(let app): caller = app
         case .failure(let error): throw error
         }
-        guard let graphPath = GraphPath.parse(path), let handler = Self.routes[graphPath.resource.route] else {
+        guard let graphPath = parsed, let handler = Self.routes[graphPath.resource.route] else {
             throw GraphError(.badRequest, code: "BadRequest", message: "Resource not found for the segment in '\(path)'.")
         }
         let base = SwitchboardServer.baseURL(services, request) + "/" + graphPath.versionSegment

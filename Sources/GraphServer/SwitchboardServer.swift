@@ -29,6 +29,10 @@ public struct SwitchboardServices: Sendable {
     public var overload: OverloadLimits?
     /// The dispatcher's backlog, for the overload guard and `/_switchboard/stats`.
     public var backlog: DeliveryBacklog?
+    /// Served at `/metrics`; requests are counted into it.
+    public var metrics: SwitchboardMetrics?
+    /// The inspector's memory of calls and requests; with it, the inspector is served.
+    public var inspector: InspectorLog?
 
     public init(
         runtime: CallRuntime, callbackKeys: CallbackKeyRing, accessTokenSigner: CallbackTokenSigner, clock: any WallClock,
@@ -48,6 +52,9 @@ public enum SwitchboardServer {
     public static func router(_ services: SwitchboardServices) -> Router<SwitchboardRequestContext> {
         let router = Router(context: SwitchboardRequestContext.self)
         let tokens = AccessTokenIssuer(signer: services.accessTokenSigner, world: services.world)
+        // Outermost: they see the answers as sent, errors rendered.
+        if let metrics = services.metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
+        if let inspector = services.inspector { router.add(middleware: InspectorRecorder(log: inspector, clock: services.clock)) }
         router.add(middleware: GraphErrorMiddleware(clock: services.clock))
         if let token = services.controlToken { router.add(middleware: ControlTokenMiddleware(token: token)) }
         // Graph's own paths are parsed by hand (case-insensitive segments, qualified action
@@ -73,6 +80,8 @@ public enum SwitchboardServer {
         MeetingsEndpoint(services: services).register(on: router)
         IncomingCallsEndpoint(services: services).register(on: router)
         SnapshotEndpoint(services: services).register(on: router)
+        MetricsEndpoint(services: services).register(on: router)
+        InspectorEndpoints(services: services).register(on: router)
         return router
     }
 

@@ -70,6 +70,15 @@ public struct SwitchboardStack: Sendable {
         services.faults = faults
         services.overload = overload
         services.backlog = DeliveryBacklog(pending: dispatcher.pending, due: dispatcher.due)
+        let metrics = SwitchboardMetrics()
+        let inspector = InspectorLog()
+        runtime.observe { inspector.record($0) }
+        await dispatcher.onReport { report in
+            metrics.delivery(report)
+            inspector.changed()
+        }
+        services.metrics = metrics
+        services.inspector = inspector
         return SwitchboardStack(store: store, runtime: runtime, dispatcher: dispatcher, callbackKeys: callbackKeys, services: services)
     }
 

@@ -71,6 +71,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
     /// Times each notification moved its call (302), against loops.
     private var moves: [Int64: Int] = [:]
     private var callbackMover: (@Sendable (String, String) async throws -> Void)?
+    private var reporters: [@Sendable (DeliveryReport) -> Void] = []
     private let wakeup = Wakeup()
     private var armedWakeup: Timestamp?
     private var stopping = false
@@ -429,6 +430,19 @@ public actor WebhookDispatcher: Service, OutboxListener {
         callbackMover = mover
     }
 
+    /// Calls `reporter` with each try's outcome once the store has it.
+    public func onReport(_ reporter: @escaping @Sendable (DeliveryReport) -> Void) {
+        reporters.append(reporter)
+    }
+
+    private func report(_ delivery: Delivery, attempt: Int, _ outcome: DeliveryReport.Outcome) {
+        guard !reporters.isEmpty else { return }
+        let sinceCommit = delivery.createdAt == 0 ? nil
+            : Duration.milliseconds(clock.now().millisecondsSinceEpoch - delivery.createdAt)
+        let report = DeliveryReport(callId: delivery.callId, sequence: delivery.sequence, attempt: attempt, outcome: outcome, sinceCommit: sinceCommit)
+        for reporter in reporters { reporter(report) }
+    }
+
     private func record(
         _ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String, journal: DeliveryAttempt, receiverAnswered: Bool
     ) async {
@@ -438,6 +452,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
             case .delivered:
                 try await store.markDelivered(sequence: delivery.sequence, attempt: journal)
                 removeHead(delivery)
+                report(delivery, attempt: attempt, .delivered)
             case .retry(let notBefore):
                 try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: notBefore.millisecondsSinceEpoch, error: failure, dead: false, attempt: journal)
                 // Where it stands in its call's queue (a reorder fault may have moved it back).
@@ -446,12 +461,14 @@ public actor WebhookDispatcher: Service, OutboxListener {
                     queues[delivery.callId]![index].notBefore = notBefore.millisecondsSinceEpoch
                     queues[delivery.callId]![index].lastError = failure
                 }
+                report(delivery, attempt: attempt, .retried)
                 metadata["attempt"] = "\(attempt)"
                 metadata["error"] = "\(failure)"
                 logger.debug("Notification delivery failed; will retry", metadata: metadata)
             case .deadLetter:
                 try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: clock.now().millisecondsSinceEpoch, error: failure, dead: true, attempt: journal)
                 removeHead(delivery)
+                report(delivery, attempt: attempt, .deadLettered)
                 metadata["error"] = "\(failure)"
                 logger.warning("Notification dead-lettered after retries ran out", metadata: metadata)
             }

@@ -67,6 +67,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Option(help: "Log lines on standard error: text (for people) or json (one object per line, the IDs in fields).")
+    var logFormat: LogFormat = .text
+
     func validate() throws {
         guard callbackKeyRotation >= 0 else { throw ValidationError("--callback-key-rotation must not be negative.") }
         guard maxBacklog >= 0, maxRequestRate >= 0 else { throw ValidationError("--max-backlog and --max-request-rate must not be negative.") }
@@ -77,6 +84,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if logFormat == .json {
+            LoggingSystem.bootstrap({ label, provider in JSONLogHandler.standardError(label: label, metadataProvider: provider) }, metadataProvider: nil)
+        }
         var logger = Logger(label: "switchboard")
         logger.logLevel = logLevel
         let clock: any WallClock = self.clock == .manual ? ManualClock(start: SystemWallClock().now()) : SystemWallClock()
@@ -140,6 +150,8 @@ struct Serve: AsyncParsableCommand {
                            -d grant_type=client_credentials -d client_id=\(World.callingBotAppId) \\
                            -d client_secret=\(World.callingBotSecret) -d scope=https://graph.microsoft.com/.default
                   callback keys: \(base)/v1/.well-known/OpenIdConfiguration
+                  inspector: \(base)/_switchboard/
+                  metrics: \(base)/metrics
 
                 """.utf8))
             },

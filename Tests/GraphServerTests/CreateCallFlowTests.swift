@@ -135,6 +135,11 @@ extension JSONValue {
         return nil
     }
 
+    var arrayValue: [JSONValue]? {
+        if case .array(let values) = self { return values }
+        return nil
+    }
+
     subscript(index index: Int) -> JSONValue? {
         if case .array(let values) = self, index < values.count { return values[index] }
         return nil

@@ -74,3 +74,16 @@ extension TestResponse {
         return error.error.code
     }
 }
+
+extension TestHarness {
+    /// A call placed to John (who answers after 1 s) is established, its `established`
+    /// notification failing once with `status` and delivered on its retry 1 s later.
+    func establishAfterOneFailedTry(status: Int) async {
+        webhooks.respond(with: status)
+        clock.advance(by: .seconds(1))
+        await webhooks.waitForAttempts(2)
+        webhooks.respond(with: 202)
+        clock.advance(by: .seconds(1))
+        await webhooks.waitForAccepted(2)
+    }
+}

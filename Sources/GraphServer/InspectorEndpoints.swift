@@ -1,0 +1,259 @@
+import CallEngine
+import CallRuntime
+import CallStore
+import Foundation
+import GraphModel
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+
+/// The inspector: the page at `/_switchboard/` and what it reads — the calls
+/// (`GET /_switchboard/calls`), a call's timeline (`GET /_switchboard/calls/{id}/timeline`),
+/// the world (`GET /_switchboard/world`) and a stream of changes
+/// (`GET /_switchboard/events`, server-sent events). Its controls use the control API.
+struct InspectorEndpoints {
+    let services: SwitchboardServices
+
+    struct CallListing: Encodable {
+        struct Entry: Encodable {
+            var id: String
+            var state: String
+            var kind: String
+            var direction: String?
+            var appId: String
+            var app: String?
+            var tenantId: String
+            var participants: [String]
+            var started: String?
+            var updated: String?
+        }
+
+        var value: [Entry]
+    }
+
+    /// One thing on a call's timeline, in time order. `kind` says which fields it has:
+    /// `request` (the bot's or the control API's, with the answer), `notification` (with
+    /// each try), and, read from the notifications, `state`, `roster` and `operation`.
+    struct TimelineEvent: Encodable {
+        var kind: String
+        var at: String
+        var from: String?
+        var method: String?
+        var path: String?
+        var status: Int?
+        var durationMs: Int64?
+        var request: JSONValue?
+        var response: JSONValue?
+        var sequence: Int64?
+        var delivery: String?
+        var summary: String?
+        var state: String?
+        var participants: [String]?
+        var operation: String?
+        var body: JSONValue?
+        var attempts: [ControlCallEndpoints.JournalEntry.Attempt]?
+    }
+
+    struct Timeline: Encodable {
+        var call: CallListing.Entry?
+        var events: [TimelineEvent]
+    }
+
+    /// How long the page's event stream stays open before the browser reconnects (bounds
+    /// how long a forgotten tab holds a connection).
+    static let streamLifetime: Duration = .seconds(300)
+
+    func register(on router: Router<SwitchboardRequestContext>) {
+        guard let log = services.inspector else { return }
+        router.get("/_switchboard/") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                     body: .init(byteBuffer: ByteBuffer(string: InspectorPage.html)))
+        }
+        router.get("/_switchboard/calls") { _, _ in
+            jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(try await listing(log)))
+        }
+        router.get("/_switchboard/calls/:id/timeline") { _, context in
+            let id = try context.parameters.require("id")
+            return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(try await timeline(id, log)))
+        }
+        router.get("/_switchboard/world") { _, _ in
+            try await services.runtime.adoptSharedWorld()
+            return jsonResponse(.ok, try GraphJSON.encoder(.beta).encode(WorldView(services.world)))
+        }
+        router.get("/_switchboard/events") { _, _ in
+            let shared = services.runtime.isShared
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                body: ResponseBody { writer in
+                    let (events, control) = log.events(tick: .seconds(shared ? 1 : 15))
+                    try await writer.write(ByteBuffer(string: "retry: 1000\nevent: changed\ndata: \(log.version)\n\n"))
+                    let deadline = ContinuousClock.now.advanced(by: Self.streamLifetime)
+                    // Ends with the server's graceful shutdown, the client, or the lifetime.
+                    try await withGracefulShutdownHandler {
+                        for await event in events {
+                            switch event {
+                            case .changed(let version):
+                                try await writer.write(ByteBuffer(string: "event: changed\ndata: \(version)\n\n"))
+                            case .tick:
+                                // Other nodes' changes are seen by asking again.
+                                try await writer.write(ByteBuffer(string: shared ? "event: changed\ndata: \(log.version)\n\n" : ": quiet\n\n"))
+                            }
+                            if ContinuousClock.now > deadline { break }
+                        }
+                    } onGracefulShutdown: {
+                        control.finish()
+                    }
+                    try await writer.finish(nil)
+                }
+            )
+        }
+    }
+
+    /// Every call this node has seen, and every live one (on a shared store, any node's),
+    /// newest first.
+    private func listing(_ log: InspectorLog) async throws -> CallListing {
+        var entries: [String: CallListing.Entry] = [:]
+        var order: [String: Timestamp] = [:]
+        for card in log.cards {
+            entries[card.id] = entry(card)
+            order[card.id] = card.started
+        }
+        for machine in try await services.runtime.liveCalls(limit: InspectorLog.maxCalls) {
+            var entry = entries[machine.id] ?? entry(InspectorLog.Card(
+                id: machine.id, appId: machine.appId, tenantId: machine.tenantId, kind: machine.kind.rawValue,
+                direction: machine.graphCall.direction?.rawValue, state: machine.state.rawValue,
+                participants: InspectorLog.people(in: machine), started: .init(millisecondsSinceEpoch: 0), updated: .init(millisecondsSinceEpoch: 0)
+            ), known: entries[machine.id] != nil)
+            // The store's state is the latest (another node may have moved it on).
+            entry.state = machine.state.rawValue
+            entry.participants = InspectorLog.people(in: machine)
+            entries[machine.id] = entry
+        }
+        let sorted = entries.values.sorted { a, b in
+            let (x, y) = (order[a.id]?.millisecondsSinceEpoch ?? 0, order[b.id]?.millisecondsSinceEpoch ?? 0)
+            return x != y ? x > y : a.id < b.id
+        }
+        return CallListing(value: sorted)
+    }
+
+    private func entry(_ card: InspectorLog.Card, known: Bool = true) -> CallListing.Entry {
+        CallListing.Entry(
+            id: card.id, state: card.state, kind: card.kind, direction: card.direction, appId: card.appId,
+            app: services.world.application(id: card.appId)?.displayName, tenantId: card.tenantId, participants: card.participants,
+            started: known ? card.started.iso8601Milliseconds : nil, updated: known ? card.updated.iso8601Milliseconds : nil
+        )
+    }
+
+    private func timeline(_ id: String, _ log: InspectorLog) async throws -> Timeline {
+        let journal = try await services.runtime.journal(callId: id)
+        let exchanges = log.exchanges(id)
+        var call = log.card(id).map { entry($0) }
+        if let machine = try await services.runtime.liveCall(id: id) {
+            var live = call ?? entry(InspectorLog.Card(
+                id: id, appId: machine.appId, tenantId: machine.tenantId, kind: machine.kind.rawValue,
+                direction: machine.graphCall.direction?.rawValue, state: machine.state.rawValue, participants: [],
+                started: .init(millisecondsSinceEpoch: 0), updated: .init(millisecondsSinceEpoch: 0)
+            ), known: false)
+            live.state = machine.state.rawValue
+            live.participants = InspectorLog.people(in: machine)
+            call = live
+        }
+        guard call != nil || !journal.isEmpty || !exchanges.isEmpty else {
+            throw GraphError.notFound("Switchboard knows nothing of call '\(id)'.")
+        }
+        var timed: [(at: Int64, order: Int, event: TimelineEvent)] = []
+        for exchange in exchanges {
+            timed.append((exchange.at.millisecondsSinceEpoch, timed.count, TimelineEvent(
+                kind: "request", at: exchange.at.iso8601Milliseconds, from: exchange.source.rawValue, method: exchange.method,
+                path: exchange.path, status: exchange.status, durationMs: exchange.durationMilliseconds,
+                request: exchange.request.map(Self.json), response: exchange.response.map(Self.json)
+            )))
+        }
+        for (delivery, attempts) in journal {
+            let body = (try? JSONDecoder().decode(JSONValue.self, from: Data(delivery.body))) ?? .null
+            let at = Timestamp(millisecondsSinceEpoch: delivery.createdAt)
+            // What the notification says happened, before the notification itself.
+            for derived in Self.derived(from: body) {
+                var event = derived
+                event.at = at.iso8601Milliseconds
+                timed.append((at.millisecondsSinceEpoch, timed.count, event))
+            }
+            timed.append((at.millisecondsSinceEpoch, timed.count, TimelineEvent(
+                kind: "notification", at: at.iso8601Milliseconds, path: delivery.url, sequence: delivery.sequence,
+                delivery: delivery.status.rawValue, summary: Self.summary(of: body), body: body,
+                attempts: attempts.map(ControlCallEndpoints.JournalEntry.Attempt.init)
+            )))
+        }
+        timed.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+        return Timeline(call: call, events: timed.map(\.event))
+    }
+
+    static func json(_ text: String) -> JSONValue {
+        (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
+    }
+
+    /// The resources a notification carries.
+    private static func resources(_ body: JSONValue) -> [(changeType: String, data: JSONValue)] {
+        guard case .object(let root) = body, case .array(let items)? = root["value"] else { return [] }
+        return items.compactMap { item in
+            guard case .object(let fields) = item else { return nil }
+            let changeType = if case .string(let type)? = fields["changeType"] { type } else { "" }
+            return (changeType, fields["resourceData"] ?? .null)
+        }
+    }
+
+    private static func string(_ value: JSONValue?, _ key: String) -> String? {
+        guard case .object(let fields)? = value, case .string(let text)? = fields[key] else { return nil }
+        return text
+    }
+
+    /// The state changes, rosters and operations a notification tells of.
+    static func derived(from body: JSONValue) -> [TimelineEvent] {
+        var events: [TimelineEvent] = []
+        for (changeType, data) in resources(body) {
+            switch data {
+            case .array(let participants):
+                events.append(TimelineEvent(kind: "roster", at: "", summary: "roster \(changeType)", participants: participants.map(participantName)))
+            case .object:
+                let type = string(data, "@odata.type") ?? ""
+                if type == "#microsoft.graph.call", let state = string(data, "state") {
+                    events.append(TimelineEvent(kind: "state", at: "", summary: "call \(state)", state: state))
+                } else if type.hasSuffix("Operation"), let status = string(data, "status") {
+                    let name = String(type.dropFirst("#microsoft.graph.".count))
+                    events.append(TimelineEvent(kind: "operation", at: "", summary: "\(name) \(status)", operation: name, body: data))
+                }
+            default:
+                continue
+            }
+        }
+        return events
+    }
+
+    /// One line for a notification: what changed.
+    static func summary(of body: JSONValue) -> String {
+        resources(body).map { changeType, data in
+            switch data {
+            case .array(let participants): return "\(changeType) participants (\(participants.count))"
+            case .object:
+                let type = (string(data, "@odata.type") ?? "").replacingOccurrences(of: "#microsoft.graph.", with: "")
+                let detail = string(data, "state") ?? string(data, "status") ?? ""
+                return [changeType, type, detail].filter { !$0.isEmpty }.joined(separator: " ")
+            default: return changeType
+            }
+        }.joined(separator: "; ")
+    }
+
+    private static func participantName(_ participant: JSONValue) -> String {
+        guard case .object(let fields) = participant, case .object(let info)? = fields["info"], case .object(let identity)? = info["identity"] else {
+            return "?"
+        }
+        for key in ["user", "phone", "guest", "applicationInstance", "application"] {
+            if case .object(let who)? = identity[key] {
+                if case .string(let name)? = who["displayName"] { return name }
+                if case .string(let id)? = who["id"] { return id }
+            }
+        }
+        return "?"
+    }
+}
