@@ -159,6 +159,13 @@ def test_two_nodes_share_one_manual_clock():
             assert client.get(f"{a}/v1.0/communications/calls/{call_id}").json()["state"] == "establishing"
             assert client.post(f"{b}/_switchboard/clock/advance", json={"seconds": 2}).status_code == 200
             assert client.get(f"{a}/v1.0/communications/calls/{call_id}").json()["state"] == "established"
+            # The other node's inspector lists the call and shows its notifications (kept in
+            # the database); the bot's requests are in the inspector of the node they reached.
+            listed = {call["id"]: call for call in client.get(f"{b}/_switchboard/calls").json()["value"]}
+            assert listed[call_id]["state"] == "established"
+            timeline = client.get(f"{b}/_switchboard/calls/{call_id}/timeline").json()["events"]
+            assert [e["kind"] for e in timeline if e["kind"] == "notification"] == ["notification", "notification"]
+            assert [e["kind"] for e in client.get(f"{a}/_switchboard/calls/{call_id}/timeline").json()["events"]][0] == "request"
             moved = client.get(f"{b}/_switchboard/clock").json()["now"]
             wait_for(lambda: client.get(f"{a}/_switchboard/clock").json()["now"] == moved, "the other node to take the new time")
             # A reset through one node is a reset for both.
