@@ -145,8 +145,11 @@ async function api(method, path, body) {
   const headers = {};
   if (token) headers["Authorization"] = "Bearer " + token;
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  const sent = token;
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 401) {
+    // Asked once: a request that went out before the answer tries again with it.
+    if (token !== sent) return api(method, path, body);
     const given = prompt("This server has a control token (--control-token). Token:");
     if (given) { token = given; localStorage.setItem("switchboard-control-token", token); return api(method, path, body); }
   }
@@ -295,12 +298,18 @@ async function refresh() {
 let timer = null;
 function soon() { clearTimeout(timer); timer = setTimeout(refresh, 100); }
 
+// Server-sent events, unless the server wants a control token (an EventSource cannot send
+// one): then every second.
+function poll() { $("live").textContent = "polling"; setInterval(refresh, 1000); }
 function listen() {
-  if (token || !window.EventSource) { $("live").textContent = "polling"; setInterval(refresh, 1000); return; }
+  if (token || !window.EventSource) return poll();
   const events = new EventSource("/_switchboard/events");
   events.addEventListener("changed", soon);
   events.onopen = () => { $("live").textContent = "live"; };
-  events.onerror = () => { $("live").textContent = "reconnecting…"; };
+  events.onerror = () => {
+    if (token) { events.close(); return poll(); }
+    $("live").textContent = "reconnecting…";
+  };
 }
 
 document.querySelectorAll("#far-end button[data-action]").forEach((button) => button.addEventListener("click", () => act(async () => {
@@ -334,8 +343,7 @@ $("incoming-place").addEventListener("click", () => act(async () => {
 }));
 
 refreshWorld().catch(show);
-refresh();
-listen();
+refresh().then(listen);
 </script>
 </body>
 </html>

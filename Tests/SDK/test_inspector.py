@@ -109,3 +109,32 @@ def test_the_inspector_shows_a_call_live_and_drives_the_far_end():
         server.kill()
         server.wait()
         bot.shutdown()
+
+
+def test_with_a_control_token_the_inspector_asks_for_it_once_and_polls():
+    server = subprocess.Popen([BIN, "serve", "--port", "0", "--store", "memory", "--control-token", "s3cret"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        base = re.search(r"http://127\.0\.0\.1:\d+", server.stdout.readline()).group(0)
+        threading.Thread(target=lambda: [None for _ in server.stdout], daemon=True).start()
+        created = httpx.post(f"{base}/_switchboard/incoming-calls", headers={"Authorization": "Bearer s3cret"}, json={
+            "from": {"user": {"id": "112f7296-5fa4-42ca-bae8-6a692b15d4b8"}},
+            "to": {"application": {"id": "2891555a-92ff-42e6-80fa-6e1300c6b5c6"}}, "callbackUri": "http://127.0.0.1:9/callback"})
+        assert created.status_code == 201
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium(), args=["--headless=new"])
+            page = browser.new_page()
+            asked = []
+            page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept("s3cret")))
+            page.goto(f"{base}/_switchboard/")
+            expect(page.locator(f'#calls tr[data-call-id="{created.json()["id"]}"]')).to_have_count(1)
+            expect(page.locator("#live")).to_have_text("polling")
+            assert len(asked) == 1, asked
+            # Kept for the next visit: not asked again.
+            page.reload()
+            expect(page.locator(f'#calls tr[data-call-id="{created.json()["id"]}"]')).to_have_count(1)
+            assert len(asked) == 1, asked
+            browser.close()
+    finally:
+        server.kill()
+        server.wait()
