@@ -113,52 +113,37 @@ struct InspectorEndpoints {
     /// Every call this node has seen, and every live one (on a shared store, any node's),
     /// newest first.
     private func listing(_ log: InspectorLog) async throws -> CallListing {
-        var entries: [String: CallListing.Entry] = [:]
-        var order: [String: Timestamp] = [:]
-        for card in log.cards {
-            entries[card.id] = entry(card)
-            order[card.id] = card.started
-        }
+        var cards = Dictionary(log.cards.map { ($0.machine.id, $0) }, uniquingKeysWith: { first, _ in first })
         for machine in try await services.runtime.liveCalls(limit: InspectorLog.maxCalls) {
-            var entry = entries[machine.id] ?? entry(InspectorLog.Card(
-                id: machine.id, appId: machine.appId, tenantId: machine.tenantId, kind: machine.kind.rawValue,
-                direction: machine.graphCall.direction?.rawValue, state: machine.state.rawValue,
-                participants: InspectorLog.people(in: machine), started: .init(millisecondsSinceEpoch: 0), updated: .init(millisecondsSinceEpoch: 0)
-            ), known: entries[machine.id] != nil)
             // The store's state is the latest (another node may have moved it on).
-            entry.state = machine.state.rawValue
-            entry.participants = InspectorLog.people(in: machine)
-            entries[machine.id] = entry
+            cards[machine.id, default: InspectorLog.Card(machine: machine, ended: false)].machine = machine
         }
-        let sorted = entries.values.sorted { a, b in
-            let (x, y) = (order[a.id]?.millisecondsSinceEpoch ?? 0, order[b.id]?.millisecondsSinceEpoch ?? 0)
-            return x != y ? x > y : a.id < b.id
+        let sorted = cards.values.sorted { a, b in
+            let (x, y) = (a.started?.millisecondsSinceEpoch ?? 0, b.started?.millisecondsSinceEpoch ?? 0)
+            return x != y ? x > y : a.machine.id < b.machine.id
         }
-        return CallListing(value: sorted)
+        return CallListing(value: sorted.map(entry))
     }
 
-    private func entry(_ card: InspectorLog.Card, known: Bool = true) -> CallListing.Entry {
-        CallListing.Entry(
-            id: card.id, state: card.state, kind: card.kind, direction: card.direction, appId: card.appId,
-            app: services.world.application(id: card.appId)?.displayName, tenantId: card.tenantId, participants: card.participants,
-            started: known ? card.started.iso8601Milliseconds : nil, updated: known ? card.updated.iso8601Milliseconds : nil
+    private func entry(_ card: InspectorLog.Card) -> CallListing.Entry {
+        let machine = card.machine
+        return CallListing.Entry(
+            id: machine.id, state: card.ended ? CallState.terminated.rawValue : machine.state.rawValue, kind: machine.kind.rawValue,
+            direction: machine.graphCall.direction?.rawValue, appId: machine.appId,
+            app: services.world.application(id: machine.appId)?.displayName, tenantId: machine.tenantId,
+            participants: InspectorLog.people(in: machine),
+            started: card.started?.iso8601Milliseconds, updated: card.updated?.iso8601Milliseconds
         )
     }
 
     private func timeline(_ id: String, _ log: InspectorLog) async throws -> Timeline {
         let journal = try await services.runtime.journal(callId: id)
         let exchanges = log.exchanges(id)
-        var call = log.card(id).map { entry($0) }
+        var card = log.card(id)
         if let machine = try await services.runtime.liveCall(id: id) {
-            var live = call ?? entry(InspectorLog.Card(
-                id: id, appId: machine.appId, tenantId: machine.tenantId, kind: machine.kind.rawValue,
-                direction: machine.graphCall.direction?.rawValue, state: machine.state.rawValue, participants: [],
-                started: .init(millisecondsSinceEpoch: 0), updated: .init(millisecondsSinceEpoch: 0)
-            ), known: false)
-            live.state = machine.state.rawValue
-            live.participants = InspectorLog.people(in: machine)
-            call = live
+            card = InspectorLog.Card(machine: machine, ended: false, started: card?.started, updated: card?.updated)
         }
+        let call = card.map(entry)
         guard call != nil || !journal.isEmpty || !exchanges.isEmpty else {
             throw GraphError.notFound("Switchboard knows nothing of call '\(id)'.")
         }

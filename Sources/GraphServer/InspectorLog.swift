@@ -31,18 +31,16 @@ public final class InspectorLog: Sendable {
         public var response: String?
     }
 
-    /// A call as last seen.
+    /// A call as last seen (the machine is kept as it is, a copy-on-write value: what the
+    /// page shows of it is worked out when the page asks, not on every commit).
     public struct Card: Sendable {
-        public var id: String
-        public var appId: String
-        public var tenantId: String
-        public var kind: String
-        public var direction: String?
-        public var state: String
-        /// Who is in the call (or being called), by name where the world knows one.
-        public var participants: [String]
-        public var started: Timestamp
-        public var updated: Timestamp
+        public var machine: CallMachine
+        /// Whether the call has ended (then it is no longer stored).
+        public var ended: Bool
+        /// When this node first and last saw it change (nil: a call it has not seen change,
+        /// such as another node's).
+        public var started: Timestamp?
+        public var updated: Timestamp?
     }
 
     /// What the live page is told.
@@ -74,16 +72,11 @@ public final class InspectorLog: Sendable {
 
     /// A change committed by this node.
     public func record(_ update: CallUpdate) {
-        let machine = update.machine
-        let call = machine.graphCall
+        let id = update.machine.id
         changing { state in
-            remember(machine.id, in: &state)
-            let started = state.cards[machine.id]?.started ?? update.at
-            state.cards[machine.id] = Card(
-                id: machine.id, appId: machine.appId, tenantId: machine.tenantId, kind: machine.kind.rawValue,
-                direction: call.direction?.rawValue, state: update.ended ? CallState.terminated.rawValue : machine.state.rawValue,
-                participants: Self.people(in: machine), started: started, updated: update.at
-            )
+            remember(id, in: &state)
+            let started = state.cards[id]?.started ?? update.at
+            state.cards[id] = Card(machine: update.machine, ended: update.ended, started: started, updated: update.at)
         }
     }
 
