@@ -176,6 +176,7 @@ extension CallRuntime {
                 }
             }
             replaceMachines(machines)
+            forgotten()
             timers.arm(machines.flatMap { id, state in state.machine.timers.map { (callId: id, timer: $0) } })
             let pending = deliveries.filter { $0.status == .pending }.sorted { $0.sequence < $1.sequence }
             if !pending.isEmpty { await outbox.enqueue(pending) }

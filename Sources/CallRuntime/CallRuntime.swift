@@ -50,6 +50,8 @@ public final class CallRuntime: Sendable {
     private let restoring = SharedCount()
     /// Told of every change this node commits (the inspector, metrics).
     private let observers = Mutex<[@Sendable (CallUpdate) -> Void]>([])
+    /// Told when everything is forgotten (a reset or a restored snapshot, here or on another node).
+    private let forgetters = Mutex<[@Sendable () -> Void]>([])
 
     /// A live call in the cache.
     private enum Slot {
@@ -400,6 +402,17 @@ public final class CallRuntime: Sendable {
         timers.reset()
         recordings.reset()
         world.reset()
+        forgotten()
+    }
+
+    /// Calls `observer` whenever what the store held is forgotten: a reset or a snapshot
+    /// restored, through this node or another.
+    public func observeForgetting(_ observer: @escaping @Sendable () -> Void) {
+        forgetters.withLock { $0.append(observer) }
+    }
+
+    func forgotten() {
+        for observer in forgetters.withLock({ $0 }) { observer() }
     }
 
     /// Runs `input` through `machine` at the clock's time; the engine's refusals become the

@@ -74,7 +74,6 @@ struct ControlCallEndpoints {
     func register(on router: Router<SwitchboardRequestContext>) {
         router.post("/_switchboard/reset") { _, _ in
             try await services.runtime.reset()
-            services.inspector?.reset()
             return Response(status: .noContent)
         }
         router.get("/_switchboard/calls/:id/notifications") { _, context in

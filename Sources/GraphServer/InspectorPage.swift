@@ -177,9 +177,14 @@ async function refreshClock() {
   $("clock-controls").hidden = clock.mode !== "manual";
 }
 
+let lastCalls = null, lastTimeline = null;
 async function refreshCalls() {
   const calls = (await api("GET", "/_switchboard/calls")).value;
   const body = $("calls").querySelector("tbody");
+  // Redrawn only when something changed: a row replaced under the pointer loses its click.
+  const drawn = JSON.stringify([calls, selected]);
+  if (drawn === lastCalls) return;
+  lastCalls = drawn;
   body.replaceChildren(...calls.map((call) => el("tr", { "data-call-id": call.id, class: call.id === selected ? "selected" : "", onclick: () => select(call.id) },
     el("td", { class: "mono", title: call.id, text: call.id.slice(0, 8) }),
     el("td", {}, el("span", { class: "state " + call.state, "data-state": call.state, text: call.state })),
@@ -239,6 +244,9 @@ async function refreshTimeline() {
   let timeline;
   try { timeline = await api("GET", "/_switchboard/calls/" + encodeURIComponent(selected) + "/timeline"); }
   catch (error) { $("timeline").replaceChildren(el("p", { class: "muted", text: String(error.message) })); return; }
+  const drawn = JSON.stringify([selected, timeline, [...open]]);
+  if (drawn === lastTimeline) return;
+  lastTimeline = drawn;
   const call = timeline.call;
   $("call-id").textContent = selected;
   $("call-state").textContent = call ? call.state : "ended";
@@ -285,13 +293,18 @@ async function refreshWorld() {
   renderWorld();
 }
 
-let pending = null;
+// One refresh at a time; one asked for meanwhile (a click, an event) runs after it, so
+// what it asks about (a call just selected) is never answered by a refresh begun before.
+let pending = null, again = false;
 async function refresh() {
-  if (pending) return pending;
+  if (pending) { again = true; return pending; }
   pending = (async () => {
-    try { await Promise.all([refreshClock(), refreshCalls(), refreshTimeline(), worldTab === "meetings" ? refreshWorld() : null]); show(null); }
-    catch (error) { show(error); }
-    finally { pending = null; }
+    do {
+      again = false;
+      try { await Promise.all([refreshClock(), refreshCalls(), refreshTimeline(), worldTab === "meetings" ? refreshWorld() : null]); show(null); }
+      catch (error) { show(error); }
+    } while (again);
+    pending = null;
   })();
   return pending;
 }

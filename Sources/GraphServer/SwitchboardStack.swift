@@ -73,6 +73,7 @@ public struct SwitchboardStack: Sendable {
         let metrics = SwitchboardMetrics()
         let inspector = InspectorLog()
         runtime.observe { inspector.record($0) }
+        runtime.observeForgetting { inspector.reset() }
         await dispatcher.onReport { report in
             metrics.delivery(report)
             inspector.changed()

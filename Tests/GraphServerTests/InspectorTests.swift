@@ -56,6 +56,15 @@ import World
                 #expect(after.suffix(3).first?["from"]?.stringValue == "control")
                 #expect(after.suffix(2).first?["state"]?.stringValue == "terminated")
                 #expect(try await client.send(.get, "/_switchboard/calls").json["value"]?[index: 0]?["state"]?.stringValue == "terminated")
+                // A reset forgets it, and a snapshot restored brings back exactly its calls.
+                #expect(try await client.send(.post, "/_switchboard/reset").status == .noContent)
+                #expect(try await client.send(.get, "/_switchboard/calls").json["value"] == .array([]))
+                let kept = try #require(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).json["id"])
+                let snapshot = String(buffer: try await client.send(.get, "/_switchboard/snapshot").body)
+                #expect(try await client.send(.post, "/_switchboard/reset").status == .noContent)
+                _ = try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody)
+                #expect(try await client.send(.put, "/_switchboard/snapshot", body: snapshot).status == .noContent)
+                #expect(try await client.send(.get, "/_switchboard/calls").json["value"]?.arrayValue?.map { $0["id"] } == [kept])
             }
         }
     }

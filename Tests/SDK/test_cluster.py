@@ -171,6 +171,8 @@ def test_two_nodes_share_one_manual_clock():
             # A reset through one node is a reset for both.
             assert client.post(f"{b}/_switchboard/reset").status_code == 204
             assert client.get(f"{a}/v1.0/communications/calls/{call_id}").status_code == 404
+            # The first node's inspector forgets the call too (it had seen the bot's create).
+            wait_for(lambda: client.get(f"{a}/_switchboard/calls").json()["value"] == [], "the other node's inspector to forget")
 
 
 def test_the_worlds_changes_are_the_deployments():
