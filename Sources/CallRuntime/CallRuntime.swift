@@ -45,16 +45,16 @@ public final class CallRuntime: Sendable {
     /// The live calls, as last committed. On a store of its own the store is written only
     /// through this runtime, so the cache never disagrees with it. Calls restored at start
     /// are known by their summary until first used; their state is read from the store then.
-    private let machines = Mutex<[String: Slot]>([:])
+    let machines = Mutex<[String: Slot]>([:])
     /// 1 while stored calls are being restored: every request waits for it to be 0.
     private let restoring = SharedCount()
     /// Told of every change this node commits (the inspector, metrics).
-    private let observers = Mutex<[@Sendable (CallUpdate) -> Void]>([])
+    let observers = Mutex<[@Sendable (CallUpdate) -> Void]>([])
     /// Told when everything is forgotten (a reset or a restored snapshot, here or on another node).
-    private let forgetters = Mutex<[@Sendable () -> Void]>([])
+    let forgetters = Mutex<[@Sendable () -> Void]>([])
 
     /// A live call in the cache.
-    private enum Slot {
+    enum Slot {
         case loaded(MachineState)
         /// Restored at start, state not read yet.
         case stored(appId: String, tenantId: String, meetingThreadId: String?, state: CallState?)
@@ -163,7 +163,7 @@ public final class CallRuntime: Sendable {
 
     /// Live call `id` as last committed, its state read from the store if it was restored
     /// and not used since (or always, on a shared store); nil when it is not live.
-    private func loadedState(_ id: String) async throws -> MachineState? {
+    func loadedState(_ id: String) async throws -> MachineState? {
         if shared {
             return try await store.call(id: id).map(MachineState.state(in:))
         }
@@ -317,27 +317,6 @@ public final class CallRuntime: Sendable {
         if signalled { await applySignals() }
     }
 
-    /// Every notification kept for call `id`, with the tries at delivering it (the journal).
-    public func journal(callId id: String) async throws -> [(Delivery, [DeliveryAttempt])] {
-        await restored()
-        return try await store.journal(callId: id)
-    }
-
-    /// Notifications whose retries ran out, oldest first.
-    public func deadLetters(limit: Int = 10_000) async throws -> [Delivery] {
-        try await store.deadDeliveries(limit: limit)
-    }
-
-    /// Gives dead-lettered notifications (all, or those `sequences` name) a fresh set of
-    /// tries, from now; returns the sequences sent again.
-    public func redeliver(sequences: [Int64]?) async throws -> [Int64] {
-        var chosen = sequences ?? []
-        if sequences == nil { chosen = try await store.deadDeliveries(limit: 10_000).map(\.sequence) }
-        let revived = try await store.revive(sequences: chosen, notBefore: clock.now().millisecondsSinceEpoch)
-        await enqueueOwned(revived)
-        return revived.map(\.sequence)
-    }
-
     /// The live calls in the meeting of chat thread `threadId`.
     public func calls(inMeeting threadId: String) async throws -> [String] {
         try await meetingCalls().filter { $0.graphCall.chatInfo?.threadId == threadId }.map(\.id).sorted()
@@ -370,15 +349,10 @@ public final class CallRuntime: Sendable {
     }
 
     /// Live call `id` (any application's), as last committed.
-    func machine(id: String) async throws -> CallMachine? {
+    /// Live call `id` (any application's), as stored now.
+    public func machine(id: String) async throws -> CallMachine? {
         await restored()
         return try await loadedState(id)?.machine
-    }
-
-    /// Whether call `id` is live (any application's).
-    public func isLive(_ id: String) async throws -> Bool {
-        if shared { return try await store.call(id: id) != nil }
-        return machines.withLock { $0[id] != nil }
     }
 
     /// Back to the world as loaded: every call, timer, signal, recording and notification is
@@ -405,15 +379,7 @@ public final class CallRuntime: Sendable {
         forgotten()
     }
 
-    /// Calls `observer` whenever what the store held is forgotten: a reset or a snapshot
-    /// restored, through this node or another.
-    public func observeForgetting(_ observer: @escaping @Sendable () -> Void) {
-        forgetters.withLock { $0.append(observer) }
-    }
 
-    func forgotten() {
-        for observer in forgetters.withLock({ $0 }) { observer() }
-    }
 
     /// Runs `input` through `machine` at the clock's time; the engine's refusals become the
     /// runtime's.
@@ -423,52 +389,6 @@ public final class CallRuntime: Sendable {
         } catch {
             throw .engine(error)
         }
-    }
-
-    /// Live calls (on a shared store, on every node).
-    /// Live calls (any application's) by Graph's state, from their summaries: for metrics.
-    /// Calls stored by a release that kept no state in the summary count as `unknownFutureValue`.
-    public func callCountsByState() async throws -> [CallState: Int] {
-        var counts: [CallState: Int] = [:]
-        if shared {
-            for entry in try await store.callSummaries() {
-                counts[entry.summary.flatMap(MachineSummary.init(parsing:))?.state ?? .unknownFutureValue, default: 0] += 1
-            }
-            return counts
-        }
-        machines.withLock { slots in
-            for slot in slots.values {
-                switch slot {
-                case .loaded(let state): counts[state.machine.state, default: 0] += 1
-                case .stored(_, _, _, let state): counts[state ?? .unknownFutureValue, default: 0] += 1
-                }
-            }
-        }
-        return counts
-    }
-
-    /// Whether other nodes share the store (then only what the store says is the whole picture).
-    public var isShared: Bool { shared }
-
-    /// Live call `id` (any application's), as stored now: for the inspector.
-    public func liveCall(id: String) async throws -> CallMachine? {
-        try await machine(id: id)
-    }
-
-    /// Live calls (any application's), in id order, at most `limit`: for the inspector.
-    public func liveCalls(limit: Int) async throws -> [CallMachine] {
-        await restored()
-        let ids = shared ? try await store.callSummaries().map(\.id) : machines.withLock { Array($0.keys) }.sorted()
-        var calls: [CallMachine] = []
-        for id in ids.prefix(limit) {
-            if let machine = try await loadedState(id)?.machine { calls.append(machine) }
-        }
-        return calls
-    }
-
-    public func activeCallCount() async throws -> Int {
-        if shared { return try await store.callCount() }
-        return machines.withLock { $0.count }
     }
 
     // MARK: Running the engine
@@ -618,19 +538,6 @@ public final class CallRuntime: Sendable {
         return !change.signals.isEmpty
     }
 
-    /// Calls `observer` after each change this node commits, in commit order per call.
-    public func observe(_ observer: @escaping @Sendable (CallUpdate) -> Void) {
-        observers.withLock { $0.append(observer) }
-    }
-}
-
-extension CallRuntime {
-    /// Hands the dispatcher the deliveries this node delivers (on a shared store, others
-    /// belong to the node delivering their call's notifications, which has been told).
-    func enqueueOwned(_ deliveries: [Delivery]) async {
-        let mine = nodeId.map { node in deliveries.filter { $0.owner == nil || $0.owner == node } } ?? deliveries
-        if !mine.isEmpty { await outbox.enqueue(mine) }
-    }
 }
 
 /// Lets the timer service call back into the runtime that owns it.

@@ -140,7 +140,7 @@ struct InspectorEndpoints {
         let journal = try await services.runtime.journal(callId: id)
         let exchanges = log.exchanges(id)
         var card = log.card(id)
-        if let machine = try await services.runtime.liveCall(id: id) {
+        if let machine = try await services.runtime.machine(id: id) {
             card = InspectorLog.Card(machine: machine, ended: false, started: card?.started, updated: card?.updated)
         }
         let call = card.map(entry)
