@@ -157,16 +157,17 @@ struct InspectorEndpoints {
         }
         for (delivery, attempts) in journal {
             let body = (try? JSONDecoder().decode(JSONValue.self, from: Data(delivery.body))) ?? .null
+            let notifications = try? JSONDecoder().decode(CommsNotifications.self, from: Data(delivery.body))
             let at = Timestamp(millisecondsSinceEpoch: delivery.createdAt)
             // What the notification says happened, before the notification itself.
-            for derived in Self.derived(from: body) {
+            for derived in Self.derived(from: notifications) {
                 var event = derived
                 event.at = at.iso8601Milliseconds
                 timed.append((at.millisecondsSinceEpoch, timed.count, event))
             }
             timed.append((at.millisecondsSinceEpoch, timed.count, TimelineEvent(
                 kind: "notification", at: at.iso8601Milliseconds, path: delivery.url, sequence: delivery.sequence,
-                delivery: delivery.status.rawValue, summary: Self.summary(of: body), body: body,
+                delivery: delivery.status.rawValue, summary: Self.summary(of: notifications), body: body,
                 attempts: attempts.map(ControlCallEndpoints.JournalEntry.Attempt.init)
             )))
         }
@@ -178,67 +179,48 @@ struct InspectorEndpoints {
         (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
     }
 
-    /// The resources a notification carries.
-    private static func resources(_ body: JSONValue) -> [(changeType: String, data: JSONValue)] {
-        guard case .object(let root) = body, case .array(let items)? = root["value"] else { return [] }
-        return items.compactMap { item in
-            guard case .object(let fields) = item else { return nil }
-            let changeType = if case .string(let type)? = fields["changeType"] { type } else { "" }
-            return (changeType, fields["resourceData"] ?? .null)
-        }
-    }
-
-    private static func string(_ value: JSONValue?, _ key: String) -> String? {
-        guard case .object(let fields)? = value, case .string(let text)? = fields[key] else { return nil }
-        return text
+    /// What a notification says, one resource at a time: its change, what kind of
+    /// resource, and the resource.
+    private static func resources(_ notifications: CommsNotifications?) -> [(changeType: String, resource: ResourceData?)] {
+        (notifications?.value ?? []).map { ($0.changeType?.rawValue ?? "", $0.resourceData) }
     }
 
     /// The state changes, rosters and operations a notification tells of.
-    static func derived(from body: JSONValue) -> [TimelineEvent] {
-        var events: [TimelineEvent] = []
-        for (changeType, data) in resources(body) {
-            switch data {
-            case .array(let participants):
-                events.append(TimelineEvent(kind: "roster", at: "", summary: "roster \(changeType)", participants: participants.map(participantName)))
-            case .object:
-                let type = string(data, "@odata.type") ?? ""
-                if type == "#microsoft.graph.call", let state = string(data, "state") {
-                    events.append(TimelineEvent(kind: "state", at: "", summary: "call \(state)", state: state))
-                } else if type.hasSuffix("Operation"), let status = string(data, "status") {
-                    let name = String(type.dropFirst("#microsoft.graph.".count))
-                    events.append(TimelineEvent(kind: "operation", at: "", summary: "\(name) \(status)", operation: name, body: data))
+    static func derived(from notifications: CommsNotifications?) -> [TimelineEvent] {
+        resources(notifications).compactMap { changeType, resource -> TimelineEvent? in
+            switch resource {
+            case .collection(let items)?:
+                let people = items.compactMap { item -> String? in
+                    if case .participant(let participant) = item { return participant.info?.identity?.displayNameOrId }
+                    return nil
                 }
+                return TimelineEvent(kind: "roster", at: "", summary: "roster \(changeType)", participants: people)
+            case .single(.call(let call))?:
+                guard let state = call.state?.rawValue else { return nil }
+                return TimelineEvent(kind: "state", at: "", summary: "call \(state)", state: state)
+            case .single(.operation(let operation))?:
+                let name = operation.kind.rawValue
+                return TimelineEvent(kind: "operation", at: "", summary: [name, operation.status?.rawValue].compactMap { $0 }.joined(separator: " "), operation: name)
             default:
-                continue
+                return nil
             }
         }
-        return events
     }
 
     /// One line for a notification: what changed.
-    static func summary(of body: JSONValue) -> String {
-        resources(body).map { changeType, data in
-            switch data {
-            case .array(let participants): return "\(changeType) participants (\(participants.count))"
-            case .object:
-                let type = (string(data, "@odata.type") ?? "").replacingOccurrences(of: "#microsoft.graph.", with: "")
-                let detail = string(data, "state") ?? string(data, "status") ?? ""
-                return [changeType, type, detail].filter { !$0.isEmpty }.joined(separator: " ")
-            default: return changeType
+    static func summary(of notifications: CommsNotifications?) -> String {
+        resources(notifications).map { changeType, resource in
+            let detail: [String?] = switch resource {
+            case .collection(let items)?: ["participants (\(items.count))"]
+            case .single(.call(let call))?: ["call", call.state?.rawValue]
+            case .single(.operation(let operation))?: [operation.kind.rawValue, operation.status?.rawValue]
+            case .single(.participant)?: ["participant"]
+            case .single(.deltaParticipants)?: ["deltaParticipants"]
+            case .single(.contentSharingSession)?: ["contentSharingSession"]
+            case .single(.participantRosterNotification)?: ["participant roster"]
+            case .single(.other)?, nil: []
             }
+            return ([changeType] + detail.compactMap { $0 }).filter { !$0.isEmpty }.joined(separator: " ")
         }.joined(separator: "; ")
-    }
-
-    private static func participantName(_ participant: JSONValue) -> String {
-        guard case .object(let fields) = participant, case .object(let info)? = fields["info"], case .object(let identity)? = info["identity"] else {
-            return "?"
-        }
-        for key in ["user", "phone", "guest", "applicationInstance", "application"] {
-            if case .object(let who)? = identity[key] {
-                if case .string(let name)? = who["displayName"] { return name }
-                if case .string(let id)? = who["id"] { return id }
-            }
-        }
-        return "?"
     }
 }

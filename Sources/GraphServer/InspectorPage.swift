@@ -229,7 +229,7 @@ function eventRow(event, index) {
     detail = { url: event.path, state: event.delivery, attempts: event.attempts, body: event.body };
   } else {
     row.append(el("div", { class: "note " + event.kind, title: event.summary, text: event.kind === "roster" ? "roster: " + event.participants.join(", ") : event.summary }));
-    detail = event.body || { state: event.state, participants: event.participants };
+    detail = { kind: event.kind, summary: event.summary, state: event.state, participants: event.participants };
   }
   row.addEventListener("click", () => toggle(key));
   return [row, open.has(key) ? json(detail) : null];
