@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "GraphModel", swiftSettings: strict),
         .target(name: "NetworkPolicy", swiftSettings: strict),
         .target(name: "CallEngine", dependencies: ["GraphModel"], swiftSettings: strict),
-        .target(name: "CallStore", dependencies: ["GraphModel"], swiftSettings: strict),
+        .target(name: "CallStore", dependencies: ["GraphModel", .product(name: "DequeModule", package: "swift-collections")], swiftSettings: strict),
         .target(name: "CallStoreSQLite", dependencies: [
             "CallStore", .product(name: "SQLiteNIO", package: "sqlite-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,5 @@
+import DequeModule
+
 /// A store that keeps everything in memory: the default for tests and `--store memory`.
 public actor InMemoryCallStore: CallStore {
     private var calls: [String: CallRecord] = [:]
@@ -6,6 +8,8 @@ public actor InMemoryCallStore: CallStore {
     private var settings: [String: String] = [:]
     private var signals: [Signal] = []
     private var attempts: [Int64: [DeliveryAttempt]] = [:]
+    /// Delivered sequences in the order they were marked: the journal forgets from the front.
+    private var delivered: Deque<Int64> = []
     private var lastSignal: Int64 = 0
 
     public init() {}
@@ -72,12 +76,16 @@ public actor InMemoryCallStore: CallStore {
 
     public func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) async throws {
         journal(attempt)
+        guard outbox[sequence] != nil else { return }
         outbox[sequence]?.status = .delivered
-        // The journal keeps the latest deliveredRetention sequences of delivered notifications.
-        if sequence % 100 == 0 {
-            for (old, delivery) in outbox where delivery.status == .delivered && old <= sequence - deliveredRetention {
-                outbox[old] = nil
-                attempts[old] = nil
+        delivered.append(sequence)
+        // The journal keeps the latest deliveredRetention sequences of delivered notifications
+        // (a sequence delivered late waits behind the one in front of it: forgotten a little later).
+        while let oldest = delivered.first, oldest <= sequence - deliveredRetention {
+            delivered.removeFirst()
+            if outbox[oldest]?.status == .delivered {
+                outbox[oldest] = nil
+                attempts[oldest] = nil
             }
         }
     }
