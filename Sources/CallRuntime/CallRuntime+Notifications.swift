@@ -31,4 +31,3 @@ extension CallRuntime {
         if !mine.isEmpty { await outbox.enqueue(mine) }
     }
 }
-

@@ -349,7 +349,6 @@ public final class CallRuntime: Sendable {
     }
 
     /// Live call `id` (any application's), as last committed.
-    /// Live call `id` (any application's), as stored now.
     public func machine(id: String) async throws -> CallMachine? {
         await restored()
         return try await loadedState(id)?.machine
@@ -378,8 +377,6 @@ public final class CallRuntime: Sendable {
         world.reset()
         forgotten()
     }
-
-
 
     /// Runs `input` through `machine` at the clock's time; the engine's refusals become the
     /// runtime's.

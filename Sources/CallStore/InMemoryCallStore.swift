@@ -129,6 +129,7 @@ public actor InMemoryCallStore: CallStore {
         outbox = [:]
         signals = []
         attempts = [:]
+        delivered = []
     }
 
     public func export() async throws -> StoreSnapshot {
@@ -149,6 +150,7 @@ public actor InMemoryCallStore: CallStore {
         }, uniquingKeysWith: { _, last in last })
         outbox = Dictionary(snapshot.deliveries.map { ($0.sequence, $0) }, uniquingKeysWith: { _, last in last })
         attempts = Dictionary(grouping: snapshot.attempts.filter { outbox[$0.sequence] != nil }, by: \.sequence)
+        delivered = Deque(outbox.values.filter { $0.status == .delivered }.map(\.sequence).sorted())
         signals = snapshot.signals.sorted { $0.sequence < $1.sequence }
         lastSequence = max(lastSequence, snapshot.deliveries.map(\.sequence).max() ?? 0)
         lastSignal = max(lastSignal, snapshot.signals.map(\.sequence).max() ?? 0)

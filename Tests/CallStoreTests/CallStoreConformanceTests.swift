@@ -165,6 +165,24 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func deliveredNotificationsRestoredFromASnapshotAreForgottenPastTheRetention(_ backend: Backend) async throws {
+        try await backend.with { (store: any CallStore) async throws in
+        let old = try await store.commit(CallChange(deliveries: [delivery("old", "1")]))[0]
+        try await store.markDelivered(sequence: old.sequence)
+        let snapshot = try await store.export()
+        // Restored into a store of its own, which never saw it delivered.
+        try await backend.with { (store: any CallStore) async throws in
+        try await store.replace(with: snapshot)
+        #expect(try await store.journal(callId: "old").map(\.0.status) == [.delivered])
+        let many = try await store.commit(CallChange(deliveries: (0 ..< Int(deliveredRetention) + 100).map { delivery("new", "\($0)") }))
+        let trigger = try #require(many.first { $0.sequence % 100 == 0 && $0.sequence - deliveredRetention >= old.sequence })
+        try await store.markDelivered(sequence: trigger.sequence)
+        #expect(try await store.journal(callId: "old").isEmpty)
+        }
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func aRevivedDeadLetterIsPendingAgainWithNoTriesCounted(_ backend: Backend) async throws {
         try await backend.with { (store: any CallStore) async throws in
         let created = try await store.commit(CallChange(deliveries: [delivery("a", "1"), delivery("a", "2"), delivery("b", "3")]))
