@@ -35,32 +35,53 @@ public struct GraphObjectReader {
     /// The properties the object has; a model asks for each of its own, most of them absent.
     private let present: Set<String>
     private(set) var consumed: Set<String> = [odataTypeKey]
+    /// `@odata.type` once ``typeAnnotation()`` has read and checked it.
+    private var annotation: String?
 
     public init(_ decoder: any Decoder) throws {
         container = try decoder.container(keyedBy: GraphKey.self)
         present = Set(container.allKeys.map(\.stringValue))
     }
 
-    /// The `@odata.type` the object names, if any.
+    /// The `@odata.type` the object names, if any (as ``typeAnnotation()`` read it, when it has).
     public var odataType: String? {
-        (try? container.decodeIfPresent(String.self, forKey: GraphKey(odataTypeKey))) ?? nil
+        if let annotation { return annotation }
+        return (try? container.decodeIfPresent(String.self, forKey: GraphKey(odataTypeKey))) ?? nil
     }
 
     /// The `@odata.type` given, checked: a string naming a type of Graph's namespace
     /// (`#microsoft.graph.call`); anything else is a bad request.
-    public func typeAnnotation() throws -> String? {
+    public mutating func typeAnnotation() throws -> String? {
         let key = GraphKey(odataTypeKey)
-        guard container.contains(key) else { return nil }
+        guard present.contains(odataTypeKey) else { return nil }
         guard let value = try? container.decode(String.self, forKey: key) else {
             throw invalidValue(self, odataTypeKey, "@odata.type must be a string such as \"#microsoft.graph.call\".")
         }
-        let name = value.hasPrefix("#") ? value.dropFirst() : Substring(value)
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].lowercased() == "microsoft", parts[1].lowercased() == "graph",
-              let type = parts.last, !type.isEmpty, type.allSatisfy({ $0.isLetter || $0.isNumber }) else {
+        guard Self.namesGraphType(value) else {
             throw invalidValue(self, odataTypeKey, "'\(value)' is not a type of Graph's namespace (such as \"#microsoft.graph.call\").")
         }
+        annotation = value
         return value
+    }
+
+    /// Whether `value` is `[#]microsoft.graph.Name` (the namespace in any case, the name
+    /// letters and digits). Read as bytes when it is ASCII, as it always is from a bot.
+    static func namesGraphType(_ value: String) -> Bool {
+        var name = Substring(value)
+        if name.hasPrefix("#") { name = name.dropFirst() }
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else {
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].lowercased() == "microsoft", parts[1].lowercased() == "graph", let type = parts.last else { return false }
+            return !type.isEmpty && type.allSatisfy { $0.isLetter || $0.isNumber }
+        }
+        let parts = name.utf8.split(separator: UInt8(ascii: "."), maxSplits: 3, omittingEmptySubsequences: false)
+        func isWord(_ part: Substring.UTF8View.SubSequence, _ word: String) -> Bool {
+            part.count == word.utf8.count && zip(part, word.utf8).allSatisfy { $0 | 0x20 == $1 }
+        }
+        guard parts.count == 3, isWord(parts[0], "microsoft"), isWord(parts[1], "graph") else { return false }
+        return !parts[2].isEmpty && parts[2].allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
     }
 
     /// Whether the object has `key` at all (null included).

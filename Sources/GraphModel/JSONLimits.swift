@@ -21,18 +21,27 @@ public struct JSONLimits: Sendable, Hashable {
 
     /// What is wrong with `body`'s shape, as a message naming the property; `nil` when it
     /// is within the limits. Malformed JSON is left to the decoder, which says so.
-    public func violation(in body: some BidirectionalCollection<UInt8>) -> String? {
+    public func violation(in body: some Collection<UInt8>) -> String? {
+        if let found = body.withContiguousStorageIfAvailable({ violation(in: UnsafeRawBufferPointer($0)) }) { return found }
+        return Array(body).withUnsafeBytes { violation(in: $0) }
+    }
+
+    /// The one pass, over the body's bytes in place (property names are made into strings
+    /// only for a message).
+    private func violation(in body: UnsafeRawBufferPointer) -> String? {
         var frames: [Frame] = []
-        var index = body.startIndex
-        var pendingKey: String?
-        while index < body.endIndex {
+        var index = 0
+        var pendingKey: Range<Int>?
+        let end = body.count
+        func path(_ frames: [Frame]) -> String { self.path(frames, in: body) }
+        while index < end {
             let byte = body[index]
             switch byte {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 if var parent = frames.last, parent.isArray {
                     parent.count += 1
                     frames[frames.count - 1] = parent
-                    if parent.count > maxArrayLength { return arrayMessage(frames) }
+                    if parent.count > maxArrayLength { return arrayMessage(path(frames)) }
                 }
                 frames.append(Frame(isArray: byte == UInt8(ascii: "["), key: pendingKey, count: 0, expectingKey: byte == UInt8(ascii: "{")))
                 pendingKey = nil
@@ -42,31 +51,30 @@ public struct JSONLimits: Sendable, Hashable {
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 if !frames.isEmpty { frames.removeLast() }
             case UInt8(ascii: ","):
-                if var frame = frames.last, !frame.isArray {
-                    frame.expectingKey = true
-                    frames[frames.count - 1] = frame
+                if !frames.isEmpty, !frames[frames.count - 1].isArray {
+                    frames[frames.count - 1].expectingKey = true
                 }
             case UInt8(ascii: "\""):
-                let start = body.index(after: index)
-                var end = start
+                let start = index + 1
+                var stop = start
                 var escaped = false
-                while end < body.endIndex {
-                    let character = body[end]
+                while stop < end {
+                    let character = body[stop]
                     if escaped { escaped = false } else if character == UInt8(ascii: "\\") { escaped = true } else if character == UInt8(ascii: "\"") { break }
-                    end = body.index(after: end)
+                    stop += 1
                 }
-                let length = body.distance(from: start, to: end)
+                let length = stop - start
                 if var frame = frames.last, !frame.isArray, frame.expectingKey {
                     frame.expectingKey = false
                     frames[frames.count - 1] = frame
                     if length > maxStringLength {
                         return "A property name in \(path(frames)) is longer than \(maxStringLength) bytes."
                     }
-                    pendingKey = String(decoding: body[start..<end], as: UTF8.self)
+                    pendingKey = start..<stop
                 } else {
                     if let parent = frames.last, parent.isArray {
                         frames[frames.count - 1].count += 1
-                        if parent.count + 1 > maxArrayLength { return arrayMessage(frames) }
+                        if parent.count + 1 > maxArrayLength { return arrayMessage(path(frames)) }
                     }
                     if length > maxStringLength {
                         var named = frames
@@ -75,41 +83,42 @@ public struct JSONLimits: Sendable, Hashable {
                     }
                     pendingKey = nil
                 }
-                index = end < body.endIndex ? end : body.index(before: end)
+                index = stop < end ? stop : stop - 1
             case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"), UInt8(ascii: ":"):
                 break
             default:
                 // The first byte of a number, true, false or null: one element.
-                if let parent = frames.last, parent.isArray, index == body.startIndex || !Self.continuesScalar(body[body.index(before: index)]) {
+                if let parent = frames.last, parent.isArray, index == 0 || !Self.continuesScalar(body[index - 1]) {
                     frames[frames.count - 1].count += 1
-                    if parent.count + 1 > maxArrayLength { return arrayMessage(frames) }
+                    if parent.count + 1 > maxArrayLength { return arrayMessage(path(frames)) }
                 }
                 pendingKey = nil
             }
-            index = body.index(after: index)
+            index += 1
         }
         return nil
     }
 
     private struct Frame {
         var isArray: Bool
-        /// The property this container is the value of.
-        var key: String?
+        /// Where the name of the property this container is the value of lies in the body.
+        var key: Range<Int>?
         /// Elements so far (arrays).
         var count: Int
         /// Objects: the next string is a property name.
         var expectingKey: Bool
     }
 
-    private func arrayMessage(_ frames: [Frame]) -> String {
-        "\(path(frames)) has more than \(maxArrayLength) elements."
+    private func arrayMessage(_ path: String) -> String {
+        "\(path) has more than \(maxArrayLength) elements."
     }
 
     /// `targets[3].identity.user`, or `the request body` at the top.
-    private func path(_ frames: [Frame]) -> String {
+    private func path(_ frames: [Frame], in body: UnsafeRawBufferPointer) -> String {
         var text = ""
         for (position, frame) in frames.enumerated() {
-            if let key = frame.key {
+            if let range = frame.key {
+                let key = String(decoding: body[range], as: UTF8.self)
                 text += text.isEmpty ? key : ".\(key)"
             } else if position > 0, frames[position - 1].isArray {
                 text += "[\(frames[position - 1].count - 1)]"

@@ -9,16 +9,45 @@ public struct OrderedJSONEncoder: Sendable {
     /// Values handed to every `encode(to:)` (the wire profile, for one).
     public var userInfo: [CodingUserInfoKey: any Sendable]
 
-    public init(userInfo: [CodingUserInfoKey: any Sendable] = [:]) {
+    /// Whether ``encodeBytes(_:)`` writes values that encode in order straight to bytes
+    /// (the default); `false` always builds the tree first. The bytes are the same.
+    public var writesInPlace: Bool
+
+    public init(userInfo: [CodingUserInfoKey: any Sendable] = [:], writesInPlace: Bool = true) {
         self.userInfo = userInfo
+        self.writesInPlace = writesInPlace
     }
 
     /// The JSON text of `value`, as UTF-8 bytes.
     public func encodeBytes<T: Encodable>(_ value: T) throws -> [UInt8] {
+        if writesInPlace, let bytes = try streamed(value) { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         try encodeBoxes(value).write(to: &out)
         return out
+    }
+
+    /// Whether `value` writes in order, so ``encodeBytes(_:)`` needs no tree for it (tests
+    /// check that Graph's models do).
+    public func writesInOrder<T: Encodable>(_ value: T) -> Bool {
+        (try? streamed(value)) != nil
+    }
+
+    /// `value` written as it encodes; `nil` if it wrote out of order (see ``JSONStream``).
+    private func streamed<T: Encodable>(_ value: T) throws -> [UInt8]? {
+        let stream = JSONStream()
+        do {
+            if let scalar = TreeEncoder.scalar(value) {
+                try stream.writeScalar(scalar, level: 0, slot: JSONStream.rootSlot)
+            } else {
+                try value.encode(to: StreamEncoder(stream: stream, level: 0, slot: JSONStream.rootSlot, path: nil, storedUserInfo: userInfo))
+                stream.endValue(slot: JSONStream.rootSlot)
+            }
+        } catch {
+            if stream.broken || error is OutOfOrder { return nil }
+            throw error
+        }
+        return stream.broken ? nil : stream.finish()
     }
 
     /// The ordered tree `value` encodes to (tests read property order from it).
@@ -100,6 +129,16 @@ public indirect enum OrderedJSON: Sendable {
 
     static func writeString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings (names, ids, URIs) need no escape: copied in one piece.
+        let copied = string.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
@@ -123,7 +162,7 @@ public indirect enum OrderedJSON: Sendable {
 // MARK: - The Encoder behind it
 
 /// A slot a value is encoded into; containers fill it in place.
-private final class NodeBox {
+final class NodeBox {
     var value: OrderedJSON?
     var object: [(String, NodeBox)]?
     var array: [NodeBox]?
@@ -184,7 +223,7 @@ private final class NodeBox {
 }
 
 /// A coding path as a chain of keys, built only when someone asks for it (an error).
-private final class PathNode {
+final class PathNode {
     let key: any CodingKey
     let parent: PathNode?
 
@@ -224,7 +263,7 @@ extension UInt8: JSONScalar { var orderedJSON: OrderedJSON { .unsigned(UInt64(se
 extension Double: JSONScalar { var orderedJSON: OrderedJSON { .double(self) } }
 extension Float: JSONScalar { var orderedJSON: OrderedJSON { .double(Double(self)) } }
 
-private struct TreeEncoder: Encoder {
+struct TreeEncoder: Encoder {
     let box: NodeBox
     let path: PathNode?
     let storedUserInfo: [CodingUserInfoKey: any Sendable]
@@ -272,7 +311,7 @@ private struct TreeEncoder: Encoder {
     }
 }
 
-private struct IndexKey: CodingKey {
+struct IndexKey: CodingKey {
     var stringValue: String { String(intValue!) }
     var intValue: Int?
     init(_ index: Int) { intValue = index }

@@ -70,4 +70,32 @@ import Testing
         #expect(Timestamp(millisecondsSinceEpoch: 1_795_392_000_000).iso8601 == "2026-11-23T00:00:00Z")
         #expect(Timestamp(millisecondsSinceEpoch: 951_782_400_000 + 3_723_000).iso8601 == "2000-02-29T01:02:03Z")
     }
+
+    @Test(arguments: [
+        ("#microsoft.graph.call", nil),
+        ("microsoft.graph.call", nil),
+        ("#Microsoft.GRAPH.call", nil),
+        ("#microsoft.graph.", "is not a type of Graph's namespace"),
+        ("#microsoft.graph.ca-ll", "is not a type of Graph's namespace"),
+        ("#microsoft.graph.call.x", "is not a type of Graph's namespace"),
+        ("#microsoft.graph", "is not a type of Graph's namespace"),
+        ("#contoso.graph.call", "is not a type of Graph's namespace"),
+        ("#microsoft.graph.c[ll", "is not a type of Graph's namespace"),
+        ("#microsoft.graph.c@ll", "is not a type of Graph's namespace"),
+        ("#microsoft.graph.participant", "is not a call"),
+        ("#microsoft.graph.cäll", "is not a call"),
+        ("#micrösoft.graph.call", "is not a type of Graph's namespace"),
+        ("#microsoft.graph.ca ll", "is not a type of Graph's namespace"),
+    ] as [(String, String?)])
+    func typeAnnotationsAreCheckedAsGraphNames(type: String, error: String?) throws {
+        let json = #"{"@odata.type":"\#(type)","callbackUri":"https://bot/cb"}"#
+        do {
+            let call = try JSONDecoder().decode(Call.self, from: Data(json.utf8))
+            #expect(error == nil, "accepted \(type)")
+            #expect(call.callbackUri == "https://bot/cb")
+        } catch let DecodingError.dataCorrupted(context) {
+            #expect(error.map { context.debugDescription.contains($0) } == true, "\(type): \(context.debugDescription)")
+            #expect(context.codingPath.map(\.stringValue) == ["@odata.type"])
+        }
+    }
 }
