@@ -61,10 +61,17 @@ struct InspectorRecorder: RouterMiddleware {
     /// writes an entity's id first (after `@odata` annotations) and its answers compactly.
     /// Found by a scan, not by decoding the whole answer, as this runs for every create.
     static func createdId(_ body: String) -> String? {
-        guard let key = body.range(of: #""id":""#) else { return nil }
-        let rest = body[key.upperBound...]
-        guard let end = rest.firstIndex(of: "\"") else { return nil }
-        return String(rest[..<end])
+        var body = body
+        return body.withUTF8 { bytes -> String? in
+            let key = Array(#""id":""#.utf8)
+            guard bytes.count >= key.count else { return nil }
+            for start in 0...(bytes.count - key.count) where bytes[start] == key[0] && bytes[start..<start + key.count].elementsEqual(key) {
+                let value = start + key.count
+                guard let end = bytes[value...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+                return String(decoding: bytes[value..<end], as: UTF8.self)
+            }
+            return nil
+        }
     }
 }
 
