@@ -1,24 +1,116 @@
 import DequeModule
+import Synchronization
 
 /// A store that keeps everything in memory: the default for tests and `--store memory`.
-public actor InMemoryCallStore: CallStore {
-    private var calls: [String: CallRecord] = [:]
-    private var outbox: [Int64: Delivery] = [:]
-    private var lastSequence: Int64 = 0
-    private var settings: [String: String] = [:]
-    private var signals: [Signal] = []
-    private var attempts: [Int64: [DeliveryAttempt]] = [:]
-    /// Delivered sequences in the order they were marked: the journal forgets from the front.
-    private var delivered: Deque<Int64> = []
-    private var lastSignal: Int64 = 0
+///
+/// Its state is behind a lock rather than in an actor: every operation is short and never
+/// waits, so the caller runs it on its own thread instead of hopping onto an actor and back
+/// (two trips through the scheduler per operation, several per notification).
+public final class InMemoryCallStore: CallStore {
+    fileprivate struct State {
+        var calls: [String: CallRecord] = [:]
+        var outbox: [Int64: Delivery] = [:]
+        var lastSequence: Int64 = 0
+        var settings: [String: String] = [:]
+        var signals: [Signal] = []
+        var attempts: [Int64: [DeliveryAttempt]] = [:]
+        /// Delivered sequences in the order they were marked: the journal forgets from the front.
+        var delivered: Deque<Int64> = []
+        var lastSignal: Int64 = 0
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     public func commit(_ change: CallChange) async throws -> [Delivery] {
+        try state.withLock { try $0.commit(change) }
+    }
+
+    public func call(id: String) async throws -> CallRecord? {
+        try state.withLock { try $0.call(id: id) }
+    }
+
+    public func allCalls() async throws -> [CallRecord] {
+        try state.withLock { try $0.allCalls() }
+    }
+
+    public func callSummaries() async throws -> [CallSummary] {
+        try state.withLock { try $0.callSummaries() }
+    }
+
+    public func pendingDeliveries(after: Int64, limit: Int) async throws -> [Delivery] {
+        try state.withLock { try $0.pendingDeliveries(after: after, limit: limit) }
+    }
+
+    public func deadDeliveries(limit: Int) async throws -> [Delivery] {
+        try state.withLock { try $0.deadDeliveries(limit: limit) }
+    }
+
+    public func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) async throws {
+        try state.withLock { try $0.markDelivered(sequence: sequence, attempt: attempt) }
+    }
+
+    public func journal(callId: String) async throws -> [(Delivery, [DeliveryAttempt])] {
+        try state.withLock { try $0.journal(callId: callId) }
+    }
+
+    public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) async throws {
+        try state.withLock { try $0.markFailed(sequence: sequence, attempts: attempts, notBefore: notBefore, error: error, dead: dead, attempt: attempt) }
+    }
+
+    public func revive(sequences: [Int64], notBefore: Int64) async throws -> [Delivery] {
+        try state.withLock { try $0.revive(sequences: sequences, notBefore: notBefore) }
+    }
+
+    public func pendingSignals(limit: Int) async throws -> [Signal] {
+        try state.withLock { try $0.pendingSignals(limit: limit) }
+    }
+
+    public func reset() async throws {
+        try state.withLock { try $0.reset() }
+    }
+
+    public func export() async throws -> StoreSnapshot {
+        try state.withLock { try $0.export() }
+    }
+
+    public func replace(with snapshot: StoreSnapshot) async throws {
+        try state.withLock { try $0.replace(with: snapshot) }
+    }
+
+    public func setting(_ name: String) async throws -> String? {
+        try state.withLock { try $0.setting(name) }
+    }
+
+    public func initializeSetting(_ name: String, value: String) async throws -> String {
+        try state.withLock { try $0.initializeSetting(name, value: value) }
+    }
+
+    public func updateSetting(_ name: String, from expected: String, to value: String) async throws -> Bool {
+        try state.withLock { try $0.updateSetting(name, from: expected, to: value) }
+    }
+
+    public func close() async throws {}
+
+    /// The version a call written from version `expected` gets over `stored` (nil: not
+    /// stored), or the conflict.
+    static func nextVersion(of id: String, expected: Int64?, stored: Int64?) throws -> Int64 {
+        switch (expected, stored) {
+        case (nil, let stored): return (stored ?? 0) + 1
+        case (0?, nil): return 1
+        case (let expected?, let stored?) where expected == stored: return stored + 1
+        case (let expected?, _): throw CallStoreError.conflict("call \(id) is not at version \(expected)")
+        }
+    }
+}
+
+private extension InMemoryCallStore.State {
+    mutating func commit(_ change: CallChange) throws -> [Delivery] {
         // Checked before anything changes: a conflict changes nothing.
         var versions: [Int64] = []
         for record in change.upserts {
-            versions.append(try Self.nextVersion(of: record.id, expected: record.version, stored: calls[record.id]?.version))
+            versions.append(try InMemoryCallStore.nextVersion(of: record.id, expected: record.version, stored: calls[record.id]?.version))
         }
         for removal in change.removals where removal.version != nil && calls[removal.id]?.version != removal.version {
             throw CallStoreError.conflict("call \(removal.id) is not at version \(removal.version ?? 0)")
@@ -54,27 +146,27 @@ public actor InMemoryCallStore: CallStore {
         }
     }
 
-    public func call(id: String) async throws -> CallRecord? { calls[id] }
+    func call(id: String) throws -> CallRecord? { calls[id] }
 
-    public func allCalls() async throws -> [CallRecord] {
+    func allCalls() throws -> [CallRecord] {
         calls.values.sorted { $0.id < $1.id }
     }
 
-    public func callSummaries() async throws -> [CallSummary] {
+    func callSummaries() throws -> [CallSummary] {
         try calls.values.sorted { $0.id < $1.id }.map { record in
             CallSummary(id: record.id, appId: record.appId, tenantId: record.tenantId, summary: try record.summary())
         }
     }
 
-    public func pendingDeliveries(after: Int64, limit: Int) async throws -> [Delivery] {
+    func pendingDeliveries(after: Int64, limit: Int) throws -> [Delivery] {
         Array(outbox.values.filter { $0.status == .pending && $0.sequence > after }.sorted { $0.sequence < $1.sequence }.prefix(limit))
     }
 
-    public func deadDeliveries(limit: Int) async throws -> [Delivery] {
+    func deadDeliveries(limit: Int) throws -> [Delivery] {
         Array(outbox.values.filter { $0.status == .dead }.sorted { $0.sequence < $1.sequence }.prefix(limit))
     }
 
-    public func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) async throws {
+    mutating func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) throws {
         journal(attempt)
         guard outbox[sequence] != nil else { return }
         outbox[sequence]?.status = .delivered
@@ -90,16 +182,16 @@ public actor InMemoryCallStore: CallStore {
         }
     }
 
-    private func journal(_ attempt: DeliveryAttempt?) {
+    mutating func journal(_ attempt: DeliveryAttempt?) {
         guard let attempt, outbox[attempt.sequence] != nil else { return }
         attempts[attempt.sequence, default: []].append(attempt)
     }
 
-    public func journal(callId: String) async throws -> [(Delivery, [DeliveryAttempt])] {
+    func journal(callId: String) throws -> [(Delivery, [DeliveryAttempt])] {
         outbox.values.filter { $0.callId == callId }.sorted { $0.sequence < $1.sequence }.map { ($0, attempts[$0.sequence] ?? []) }
     }
 
-    public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) async throws {
+    mutating func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) throws {
         journal(attempt)
         guard var delivery = outbox[sequence] else { return }
         delivery.attempts = attempts
@@ -109,7 +201,7 @@ public actor InMemoryCallStore: CallStore {
         outbox[sequence] = delivery
     }
 
-    public func revive(sequences: [Int64], notBefore: Int64) async throws -> [Delivery] {
+    mutating func revive(sequences: [Int64], notBefore: Int64) throws -> [Delivery] {
         var revived: [Delivery] = []
         for sequence in Set(sequences).sorted() {
             guard var delivery = outbox[sequence], delivery.status == .dead else { continue }
@@ -122,9 +214,9 @@ public actor InMemoryCallStore: CallStore {
         return revived
     }
 
-    public func pendingSignals(limit: Int) async throws -> [Signal] { Array(signals.prefix(limit)) }
+    func pendingSignals(limit: Int) throws -> [Signal] { Array(signals.prefix(limit)) }
 
-    public func reset() async throws {
+    mutating func reset() throws {
         calls = [:]
         outbox = [:]
         signals = []
@@ -132,7 +224,7 @@ public actor InMemoryCallStore: CallStore {
         delivered = []
     }
 
-    public func export() async throws -> StoreSnapshot {
+    func export() throws -> StoreSnapshot {
         let kept = outbox.values.sorted { $0.sequence < $1.sequence }
         return StoreSnapshot(
             calls: calls.values.sorted { $0.id < $1.id },
@@ -142,7 +234,7 @@ public actor InMemoryCallStore: CallStore {
         )
     }
 
-    public func replace(with snapshot: StoreSnapshot) async throws {
+    mutating func replace(with snapshot: StoreSnapshot) throws {
         calls = Dictionary(snapshot.calls.map { record in
             var stored = record
             stored.version = record.version ?? 1
@@ -156,30 +248,17 @@ public actor InMemoryCallStore: CallStore {
         lastSignal = max(lastSignal, snapshot.signals.map(\.sequence).max() ?? 0)
     }
 
-    public func setting(_ name: String) async throws -> String? { settings[name] }
+    func setting(_ name: String) throws -> String? { settings[name] }
 
-    public func initializeSetting(_ name: String, value: String) async throws -> String {
+    mutating func initializeSetting(_ name: String, value: String) throws -> String {
         if let existing = settings[name] { return existing }
         settings[name] = value
         return value
     }
 
-    public func updateSetting(_ name: String, from expected: String, to value: String) async throws -> Bool {
+    mutating func updateSetting(_ name: String, from expected: String, to value: String) throws -> Bool {
         guard settings[name] == expected else { return false }
         settings[name] = value
         return true
-    }
-
-    public func close() async throws {}
-
-    /// The version a call written from version `expected` gets over `stored` (nil: not
-    /// stored), or the conflict.
-    static func nextVersion(of id: String, expected: Int64?, stored: Int64?) throws -> Int64 {
-        switch (expected, stored) {
-        case (nil, let stored): return (stored ?? 0) + 1
-        case (0?, nil): return 1
-        case (let expected?, let stored?) where expected == stored: return stored + 1
-        case (let expected?, _): throw CallStoreError.conflict("call \(id) is not at version \(expected)")
-        }
     }
 }
