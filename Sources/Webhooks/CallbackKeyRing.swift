@@ -4,6 +4,7 @@ import GraphModel
 import JWTKit
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The keys that sign callback tokens: one signs, the ones it replaced stay published until
 /// every token they signed has expired, so a bot verifying a notification in flight during
@@ -36,8 +37,9 @@ public actor CallbackKeyRing: Service {
     private var keys: [Key]
     public private(set) var signer: CallbackTokenSigner
     /// Tokens by app and tenant, reused for ``tokenReuse`` of their hour so a busy bot does
-    /// not cost one signature per notification; emptied by a rotation.
-    private var tokens: [String: (token: String, issued: Timestamp)] = [:]
+    /// not cost one signature per notification; emptied by a rotation. Read without hopping
+    /// onto the ring (every notification asks).
+    private let tokens = Mutex<[String: (token: String, issued: Timestamp)]>([:])
     private let tokenReuse: Duration = .seconds(300)
 
     private init(store: any CallStore, clock: any WallClock, rotationInterval: Duration?, logger: Logger,
@@ -71,12 +73,16 @@ public actor CallbackKeyRing: Service {
     public var publishedKeys: [Key] { keys }
 
     /// A callback token for `appId` in `tenantId`, signed with the current key.
-    public func callbackToken(appId: String, tenantId: String) async throws -> String {
+    public nonisolated func callbackToken(appId: String, tenantId: String) async throws -> String {
         let key = appId + "|" + tenantId
         let now = clock.now()
-        if let cached = tokens[key], cached.issued <= now, now < cached.issued.advanced(by: tokenReuse) { return cached.token }
+        if let cached = tokens.withLock({ $0[key] }), cached.issued <= now, now < cached.issued.advanced(by: tokenReuse) { return cached.token }
+        return try await signToken(appId: appId, tenantId: tenantId, key: key, now: now)
+    }
+
+    private func signToken(appId: String, tenantId: String, key: String, now: Timestamp) async throws -> String {
         let token = try await signer.callbackToken(appId: appId, tenantId: tenantId, nowSeconds: now.millisecondsSinceEpoch / 1000)
-        tokens[key] = (token, now)
+        tokens.withLock { $0[key] = (token, now) }
         return token
     }
 
@@ -112,7 +118,7 @@ public actor CallbackKeyRing: Service {
         signer = try await Self.makeSigner(next)
         keys = next
         stored = text
-        tokens = [:]
+        tokens.withLock { $0 = [:] }
     }
 
     /// Rotates every ``rotationInterval`` after the signing key was made (at once, when a

@@ -192,7 +192,8 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 }
                 inFlight.insert(callId)
                 originsInFlight[origin, default: 0] += 1
-                group.addTask { await self.attempt(head) }
+                let faults = self.faults
+                group.addTask { await self.attempt(head, faults: faults) }
             }
             // Parked calls are due too; the receivers with a line are few.
             due.set(ready.count + parked.values.reduce(0) { $0 + $1.count })
@@ -287,15 +288,18 @@ public actor WebhookDispatcher: Service, OutboxListener {
     /// server's clock, ISO 8601 UTC with milliseconds): how late it arrives.
     public static let committedAtHeader = "Switchboard-Committed-At"
 
-    /// One attempt at the oldest undelivered notification of a call.
-    private func attempt(_ delivery: Delivery) async {
+    /// One attempt at the oldest undelivered notification of a call. Runs off the actor:
+    /// signing, sending and storing the outcome need none of its state, so a try comes onto
+    /// it once, at the end, instead of after every step (each a trip through the scheduler
+    /// behind every other try's).
+    private nonisolated func attempt(_ delivery: Delivery, faults: (any DeliveryFaults)?) async {
         let attempt = delivery.attempts + 1
         let startedAt = clock.now()
         let started = ContinuousClock.now
         var response: WebhookResponse?
         var failure = ""
         let fault = await faults?.fault(for: delivery, attempt: attempt)
-        if let fault, let held = hold(delivery, attempt: attempt, fault: fault, at: startedAt) {
+        if let fault, let held = await hold(delivery, attempt: attempt, fault: fault, at: startedAt) {
             // Not sent on this try, on purpose: journaled as the try's error.
             await record(delivery, attempt: attempt, outcome: .retry(notBefore: held.until), failure: held.reason,
                          journal: DeliveryAttempt(sequence: delivery.sequence, attempt: attempt, at: startedAt.millisecondsSinceEpoch,
@@ -443,18 +447,39 @@ public actor WebhookDispatcher: Service, OutboxListener {
         for reporter in reporters { reporter(report) }
     }
 
-    private func record(
+    /// Stores a try's outcome, then brings the dispatcher's state up to date.
+    private nonisolated func record(
         _ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String, journal: DeliveryAttempt, receiverAnswered: Bool
     ) async {
-        var metadata: Logger.Metadata = ["delivery.id": "\(delivery.sequence)", "call.id": "\(delivery.callId)"]
+        let stored: Result<Void, any Error>
         do {
             switch outcome {
             case .delivered:
                 try await store.markDelivered(sequence: delivery.sequence, attempt: journal)
+            case .retry(let notBefore):
+                try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: notBefore.millisecondsSinceEpoch, error: failure, dead: false, attempt: journal)
+            case .deadLetter:
+                try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: clock.now().millisecondsSinceEpoch, error: failure, dead: true, attempt: journal)
+            }
+            stored = .success(())
+        } catch {
+            stored = .failure(error)
+        }
+        await recorded(delivery, attempt: attempt, outcome: outcome, failure: failure, stored: stored, receiverAnswered: receiverAnswered)
+    }
+
+    /// A try's outcome, stored (or not: `stored`), in the queues.
+    private func recorded(
+        _ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String, stored: Result<Void, any Error>, receiverAnswered: Bool
+    ) {
+        var metadata: Logger.Metadata = ["delivery.id": "\(delivery.sequence)", "call.id": "\(delivery.callId)"]
+        do {
+            try stored.get()
+            switch outcome {
+            case .delivered:
                 removeHead(delivery)
                 report(delivery, attempt: attempt, .delivered)
             case .retry(let notBefore):
-                try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: notBefore.millisecondsSinceEpoch, error: failure, dead: false, attempt: journal)
                 // Where it stands in its call's queue (a reorder fault may have moved it back).
                 if let index = queues[delivery.callId]?.firstIndex(where: { $0.sequence == delivery.sequence }) {
                     queues[delivery.callId]![index].attempts = attempt
@@ -466,7 +491,6 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 metadata["error"] = "\(failure)"
                 logger.debug("Notification delivery failed; will retry", metadata: metadata)
             case .deadLetter:
-                try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: clock.now().millisecondsSinceEpoch, error: failure, dead: true, attempt: journal)
                 removeHead(delivery)
                 report(delivery, attempt: attempt, .deadLettered)
                 metadata["error"] = "\(failure)"
