@@ -30,8 +30,18 @@ public final class SharedCount: Sendable {
 
     /// Sets the count; whoever waits for it to be this low goes on.
     public func set(_ value: Int) {
+        change { $0 = value }
+    }
+
+    /// Adds `delta` to the count.
+    public func add(_ delta: Int) {
+        change { $0 += delta }
+    }
+
+    private func change(_ update: (inout Int) -> Void) {
         let released = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.value = value
+            update(&state.value)
+            let value = state.value
             guard !state.waiters.isEmpty else { return [] }
             let due = state.waiters.filter { $0.value.limit >= value }
             for id in due.keys { state.waiters[id] = nil }

@@ -88,8 +88,50 @@ public actor WebhookDispatcher: Service, OutboxListener {
         self.logger = logger
     }
 
-    /// Hands over deliveries just committed to the store.
-    public func enqueue(_ deliveries: [Delivery]) {
+    /// What arrives for the loop from elsewhere: deliveries just committed and the outcomes
+    /// of tries. Handed over under a lock rather than by calls onto the actor, so a commit
+    /// or a finished try never waits behind the loop, and the loop takes a batch per turn.
+    private struct Inbox {
+        var deliveries: [Delivery] = []
+        var outcomes: [TryOutcome] = []
+    }
+
+    /// A try's outcome, stored (or not: `stored`).
+    private struct TryOutcome {
+        var delivery: Delivery
+        var attempt: Int
+        var outcome: RetryPolicy.Outcome
+        var failure: String
+        var stored: Result<Void, any Error>
+        var receiverAnswered: Bool
+        /// When the outcome was stored: what it schedules counts from here, however long it
+        /// waits in the inbox.
+        var at: Timestamp
+    }
+
+    private let inbox = Mutex(Inbox())
+
+    /// Hands over deliveries just committed to the store; ``pending`` counts them at once.
+    public nonisolated func enqueue(_ deliveries: [Delivery]) {
+        inbox.withLock { inbox in
+            inbox.deliveries.append(contentsOf: deliveries)
+            pending.add(deliveries.count { $0.status == .pending })
+        }
+        wakeup.signal()
+    }
+
+    /// Takes what the inbox holds: outcomes first (they free room), then new deliveries.
+    private func drainInbox() {
+        let taken = inbox.withLock { inbox in
+            defer { inbox = Inbox() }
+            return inbox
+        }
+        for outcome in taken.outcomes { recorded(outcome) }
+        if !taken.deliveries.isEmpty { take(taken.deliveries) }
+        inbox.withLock { pending.set(known.count + $0.deliveries.count) }
+    }
+
+    private func take(_ deliveries: [Delivery]) {
         let now = clock.now()
         for delivery in deliveries where delivery.status == .pending && known.insert(delivery.sequence).inserted {
             var queue = queues[delivery.callId, default: []]
@@ -107,8 +149,6 @@ public actor WebhookDispatcher: Service, OutboxListener {
             queues[delivery.callId] = queue
             if queue.first?.sequence != head { schedule(delivery.callId, now: now) }
         }
-        pending.set(known.count)
-        wake()
     }
 
     /// Drops every delivery waiting or to be retried (the store has been reset); what is in
@@ -121,13 +161,21 @@ public actor WebhookDispatcher: Service, OutboxListener {
         parked = [:]
         scheduled = Heap()
         failingOrigins = [:]
-        pending.set(0)
+        // Tries in flight still report (they free their receiver's room); what was handed
+        // over and not yet taken is forgotten with the rest.
+        inbox.withLock { inbox in
+            inbox.deliveries = []
+            pending.set(0)
+        }
         due.set(0)
         wake()
     }
 
     /// Deliveries waiting, in flight or to be retried.
-    public var backlog: Int { known.count }
+    public var backlog: Int {
+        drainInbox()
+        return known.count
+    }
 
     /// The backlog, readable without waiting on the dispatcher (the overload guard reads it
     /// on every request).
@@ -164,6 +212,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
 
     private func loop(group: inout DiscardingTaskGroup) async {
         while !Task.isCancelled {
+            drainInbox()
             if stopping {
                 // Drain: let what is in flight finish, then leave the rest in the store.
                 if inFlight.isEmpty { break }
@@ -439,10 +488,10 @@ public actor WebhookDispatcher: Service, OutboxListener {
         reporters.append(reporter)
     }
 
-    private func report(_ delivery: Delivery, attempt: Int, _ outcome: DeliveryReport.Outcome) {
+    private func report(_ delivery: Delivery, attempt: Int, _ outcome: DeliveryReport.Outcome, at now: Timestamp) {
         guard !reporters.isEmpty else { return }
         let sinceCommit = delivery.createdAt == 0 ? nil
-            : Duration.milliseconds(clock.now().millisecondsSinceEpoch - delivery.createdAt)
+            : Duration.milliseconds(now.millisecondsSinceEpoch - delivery.createdAt)
         let report = DeliveryReport(callId: delivery.callId, sequence: delivery.sequence, attempt: attempt, outcome: outcome, sinceCommit: sinceCommit)
         for reporter in reporters { reporter(report) }
     }
@@ -465,20 +514,25 @@ public actor WebhookDispatcher: Service, OutboxListener {
         } catch {
             stored = .failure(error)
         }
-        await recorded(delivery, attempt: attempt, outcome: outcome, failure: failure, stored: stored, receiverAnswered: receiverAnswered)
+        inbox.withLock { inbox in
+            inbox.outcomes.append(TryOutcome(
+                delivery: delivery, attempt: attempt, outcome: outcome, failure: failure, stored: stored, receiverAnswered: receiverAnswered,
+                at: clock.now()
+            ))
+        }
+        wakeup.signal()
     }
 
-    /// A try's outcome, stored (or not: `stored`), in the queues.
-    private func recorded(
-        _ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String, stored: Result<Void, any Error>, receiverAnswered: Bool
-    ) {
+    /// A try's outcome in the queues.
+    private func recorded(_ tried: TryOutcome) {
+        let (delivery, attempt, outcome, failure, receiverAnswered) = (tried.delivery, tried.attempt, tried.outcome, tried.failure, tried.receiverAnswered)
         var metadata: Logger.Metadata = ["delivery.id": "\(delivery.sequence)", "call.id": "\(delivery.callId)"]
         do {
-            try stored.get()
+            try tried.stored.get()
             switch outcome {
             case .delivered:
                 removeHead(delivery)
-                report(delivery, attempt: attempt, .delivered)
+                report(delivery, attempt: attempt, .delivered, at: tried.at)
             case .retry(let notBefore):
                 // Where it stands in its call's queue (a reorder fault may have moved it back).
                 if let index = queues[delivery.callId]?.firstIndex(where: { $0.sequence == delivery.sequence }) {
@@ -486,20 +540,20 @@ public actor WebhookDispatcher: Service, OutboxListener {
                     queues[delivery.callId]![index].notBefore = notBefore.millisecondsSinceEpoch
                     queues[delivery.callId]![index].lastError = failure
                 }
-                report(delivery, attempt: attempt, .retried)
+                report(delivery, attempt: attempt, .retried, at: tried.at)
                 metadata["attempt"] = "\(attempt)"
                 metadata["error"] = "\(failure)"
                 logger.debug("Notification delivery failed; will retry", metadata: metadata)
             case .deadLetter:
                 removeHead(delivery)
-                report(delivery, attempt: attempt, .deadLettered)
+                report(delivery, attempt: attempt, .deadLettered, at: tried.at)
                 metadata["error"] = "\(failure)"
                 logger.warning("Notification dead-lettered after retries ran out", metadata: metadata)
             }
         } catch {
             // The store failed: keep the delivery and try it again shortly.
             var updated = delivery
-            updated.notBefore = clock.now().advanced(by: .seconds(1)).millisecondsSinceEpoch
+            updated.notBefore = tried.at.advanced(by: .seconds(1)).millisecondsSinceEpoch
             if queues[delivery.callId]?.first?.sequence == delivery.sequence { queues[delivery.callId]![0] = updated }
             metadata["error"] = "\(error)"
             logger.error("Could not record a delivery outcome", metadata: metadata)
@@ -514,7 +568,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
             markReady(next)
         }
         if case .retry = outcome {} else { moves[delivery.sequence] = nil }
-        let now = clock.now()
+        let now = tried.at
         if receiverAnswered {
             if failingOrigins.removeValue(forKey: origin) != nil { release(origin: origin, now: now) }
         } else {
