@@ -27,16 +27,18 @@ public final class Wakeup: Sendable {
     }
 
     /// Returns once signalled (at once if a signal is pending), or when the task is cancelled.
-    public func wait() async {
+    /// Runs in the caller's isolation: an actor's loop waiting here does not hop off the
+    /// actor to wait and back on to go on (a trip through the scheduler each way).
+    public func wait(isolation: isolated (any Actor)? = #isolation) async {
         await withTaskCancellationHandler {
-            await suspend()
+            await suspend(isolation: isolation)
         } onCancel: {
             signal()
         }
     }
 
-    private func suspend() async {
-        await withCheckedContinuation { continuation in
+    private func suspend(isolation: isolated (any Actor)?) async {
+        await withCheckedContinuation(isolation: isolation) { continuation in
             let resumeNow = state.withLock { state -> Bool in
                 if state.pending {
                     state.pending = false
