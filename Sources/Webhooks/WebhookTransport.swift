@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// How a notification leaves the building: one HTTP POST.
 public protocol WebhookTransport: Sendable {
@@ -42,14 +43,33 @@ public struct HTTPClientWebhookTransport: WebhookTransport {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
+    /// Sent with async-http-client's delegate API rather than its async one: the async one
+    /// starts a task per request for cancellation (a trip through the scheduler per
+    /// notification), and a bot's answer needs no more than its status line and `Location`.
     public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> WebhookResponse {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await client.execute(request, timeout: .milliseconds(timeout.milliseconds))
-        // Drain (bounded) so the connection can be reused.
-        _ = try? await response.body.collect(upTo: 1 << 20)
-        return WebhookResponse(status: Int(response.status.code), location: response.headers.first(name: "Location"))
+        var fields = HTTPHeaders()
+        for (name, value) in headers { fields.add(name: name, value: value) }
+        let request = try HTTPClient.Request(url: url, method: .POST, headers: fields, body: .byteBuffer(ByteBuffer(bytes: body)))
+        return try await client.execute(request: request, delegate: AnswerReader(), deadline: .now() + .milliseconds(timeout.milliseconds)).get()
+    }
+}
+
+/// Keeps a response's status and `Location`, and reads past its body (the connection is
+/// reused; a body that never ends runs into the request's deadline).
+private final class AnswerReader: HTTPClientResponseDelegate {
+    private let head = Mutex<HTTPResponseHead?>(nil)
+
+    func didReceiveHead(task: HTTPClient.Task<WebhookResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        self.head.withLock { $0 = head }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<WebhookResponse>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<WebhookResponse>) throws -> WebhookResponse {
+        guard let head = head.withLock({ $0 }) else { throw HTTPClientError.remoteConnectionClosed }
+        return WebhookResponse(status: Int(head.status.code), location: head.headers.first(name: "Location"))
     }
 }
