@@ -75,10 +75,16 @@ public struct Identity: GraphObject {
 
 extension String {
     /// `#microsoft.graph.call` → `call`; also accepts the form without `#` or namespace.
+    /// Found in the UTF-8 bytes ('#' and '.' are ASCII), not by characters: models ask for
+    /// it on every object they read.
     public var graphTypeName: String {
-        var name = Substring(self)
-        if name.hasPrefix("#") { name = name.dropFirst() }
-        if let dot = name.lastIndex(of: ".") { name = name[name.index(after: dot)...] }
-        return String(name)
+        let bytes = utf8
+        var start = bytes.startIndex
+        if let dot = bytes.lastIndex(of: UInt8(ascii: ".")) {
+            start = bytes.index(after: dot)
+        } else if bytes.first == UInt8(ascii: "#") {
+            start = bytes.index(after: start)
+        }
+        return String(self[start...])
     }
 }

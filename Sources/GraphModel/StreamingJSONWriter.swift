@@ -6,6 +6,9 @@
 /// after a later sibling was started, writes a key twice, asks for a super encoder —
 /// marks the stream ``broken``, and ``OrderedJSONEncoder`` encodes it again through its
 /// tree, which allows all of that: the bytes are the same either way.
+///
+/// One encode uses it, on one thread, start to finish: its properties are not checked for
+/// exclusive access at run time (a check on every byte appended).
 final class JSONStream {
     /// A container open in the output: `{` or `[` written, its `}` or `]` not yet.
     private struct Frame {
@@ -18,16 +21,16 @@ final class JSONStream {
         var keysStart: Int
     }
 
-    private(set) var out: [UInt8] = []
-    private var frames: [Frame] = []
+    @exclusivity(unchecked) private(set) var out: [UInt8] = []
+    @exclusivity(unchecked) private var frames: [Frame] = []
     /// The property names of the open objects, outermost first.
-    private var keys: [String] = []
+    @exclusivity(unchecked) private var keys: [String] = []
     /// The place a value is about to be written (after a property name, an array's comma,
     /// or at the top), until something is written there.
-    private var pending: Int?
-    private var lastSlot = 0
+    @exclusivity(unchecked) private var pending: Int?
+    @exclusivity(unchecked) private var lastSlot = 0
     /// Set once a value wrote out of order; nothing more is written.
-    private(set) var broken = false
+    @exclusivity(unchecked) private(set) var broken = false
 
     init() {
         out.reserveCapacity(1024)
@@ -137,10 +140,10 @@ struct StreamEncoder: Encoder {
     let level: Int
     let slot: Int
     let path: PathNode?
-    let storedUserInfo: [CodingUserInfoKey: any Sendable]
+    /// Converted from the encoder's sendable `userInfo` once, not on every access.
+    let userInfo: [CodingUserInfoKey: Any]
 
     var codingPath: [any CodingKey] { path?.keys ?? [] }
-    var userInfo: [CodingUserInfoKey: Any] { storedUserInfo }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         _ = stream.container(level: level, slot: slot, isArray: false)
@@ -158,7 +161,7 @@ struct StreamEncoder: Encoder {
 
     /// The encoder of a member just begun in this encoder's container.
     func member(slot: Int, key: any CodingKey) -> StreamEncoder {
-        StreamEncoder(stream: stream, level: level + 1, slot: slot, path: PathNode(key: key, parent: path), storedUserInfo: storedUserInfo)
+        StreamEncoder(stream: stream, level: level + 1, slot: slot, path: PathNode(key: key, parent: path), userInfo: userInfo)
     }
 
     /// Encodes `value` as the member begun in `slot`.
