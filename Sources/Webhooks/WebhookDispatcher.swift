@@ -128,9 +128,10 @@ public actor WebhookDispatcher: Service, OutboxListener {
         }
         for outcome in taken.outcomes { recorded(outcome) }
         if !taken.deliveries.isEmpty { take(taken.deliveries) }
-        inbox.withLock { pending.set(known.count + $0.deliveries.count) }
+        inbox.withLock { pending.set(known.count + $0.deliveries.count { $0.status == .pending }) }
     }
 
+    /// Puts deliveries handed over into their calls' queues (each once).
     private func take(_ deliveries: [Delivery]) {
         let now = clock.now()
         for delivery in deliveries where delivery.status == .pending && known.insert(delivery.sequence).inserted {
@@ -496,7 +497,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
         for reporter in reporters { reporter(report) }
     }
 
-    /// Stores a try's outcome, then brings the dispatcher's state up to date.
+    /// Stores a try's outcome and hands it to the loop, which brings the queues up to date.
     private nonisolated func record(
         _ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String, journal: DeliveryAttempt, receiverAnswered: Bool
     ) async {
