@@ -67,21 +67,28 @@ public struct GraphObjectReader {
     /// Whether `value` is `[#]microsoft.graph.Name` (the namespace in any case, the name
     /// letters and digits). Read as bytes when it is ASCII, as it always is from a bot.
     static func namesGraphType(_ value: String) -> Bool {
+        var utf8 = value
+        let ascii = utf8.withUTF8 { bytes -> Bool? in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            var index = bytes.first == UInt8(ascii: "#") ? 1 : 0
+            // The namespace, in any case: "microsoft." then "graph.".
+            for word in ["microsoft.", "graph."] {
+                for expected in word.utf8 {
+                    guard index < bytes.count, bytes[index] | (expected == UInt8(ascii: ".") ? 0 : 0x20) == expected else { return false }
+                    index += 1
+                }
+            }
+            guard index < bytes.count else { return false }
+            return bytes[index...].allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            }
+        }
+        if let ascii { return ascii }
         var name = Substring(value)
         if name.hasPrefix("#") { name = name.dropFirst() }
-        guard name.utf8.allSatisfy({ $0 < 0x80 }) else {
-            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0].lowercased() == "microsoft", parts[1].lowercased() == "graph", let type = parts.last else { return false }
-            return !type.isEmpty && type.allSatisfy { $0.isLetter || $0.isNumber }
-        }
-        let parts = name.utf8.split(separator: UInt8(ascii: "."), maxSplits: 3, omittingEmptySubsequences: false)
-        func isWord(_ part: Substring.UTF8View.SubSequence, _ word: String) -> Bool {
-            part.count == word.utf8.count && zip(part, word.utf8).allSatisfy { $0 | 0x20 == $1 }
-        }
-        guard parts.count == 3, isWord(parts[0], "microsoft"), isWord(parts[1], "graph") else { return false }
-        return !parts[2].isEmpty && parts[2].allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-        }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].lowercased() == "microsoft", parts[1].lowercased() == "graph", let type = parts.last else { return false }
+        return !type.isEmpty && type.allSatisfy { $0.isLetter || $0.isNumber }
     }
 
     /// Whether the object has `key` at all (null included).
