@@ -77,7 +77,7 @@ public final class CallRuntime: Sendable {
         prompts: any PromptDurations = FixedPromptDurations(),
         timerMode: TimerService.Mode = .automatic,
         callbackPolicy: CallbackAddressPolicy = .init(),
-        newId: @escaping @Sendable () -> String = { UUID().lowercasedString }
+        newId: @escaping @Sendable () -> String = { UUID.random().lowercasedString }
     ) {
         self.callbackPolicy = callbackPolicy
         self.store = store

@@ -30,7 +30,7 @@ struct FaultMiddleware<Context: RequestContext>: RouterMiddleware {
                     : "The service is temporarily unavailable: retry after \(fault.retryAfterSeconds) s (a fault injected on purpose)."
             )
             var response = GraphErrorMiddleware<Context>.response(
-                error, requestId: UUID().lowercasedString, clientRequestId: request.headers[HTTPField.Name("client-request-id")!],
+                error, requestId: UUID.random().lowercasedString, clientRequestId: request.headers[HTTPField.Name("client-request-id")!],
                 now: clock.now()
             )
             response.headers[HTTPField.Name("Retry-After")!] = String(fault.retryAfterSeconds)

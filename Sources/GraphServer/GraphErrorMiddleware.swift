@@ -11,7 +11,7 @@ struct GraphErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let clock: any WallClock
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let requestId = UUID().lowercasedString
+        let requestId = UUID.random().lowercasedString
         let clientRequestId = request.headers[HTTPField.Name("client-request-id")!]
         do {
             if request.uri.description.utf8.count > RequestLimits.maxURILength {

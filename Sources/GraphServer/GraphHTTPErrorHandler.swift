@@ -31,7 +31,7 @@ final class GraphHTTPErrorHandler: ChannelInboundHandler, RemovableChannelHandle
             return
         }
         let graphError = Self.graphError(parserError)
-        let body = GraphErrorMiddleware<SwitchboardRequestContext>.body(graphError, requestId: UUID().lowercasedString, clientRequestId: nil, now: clock.now())
+        let body = GraphErrorMiddleware<SwitchboardRequestContext>.body(graphError, requestId: UUID.random().lowercasedString, clientRequestId: nil, now: clock.now())
         var fields: HTTPFields = [.contentType: "application/json", .connection: "close", .contentLength: String(body.count)]
         if graphError.status == .methodNotAllowed { fields[.allow] = "GET, POST, PATCH, DELETE" }
         context.write(wrapOutboundOut(.head(HTTPResponse(status: graphError.status, headerFields: fields))), promise: nil)

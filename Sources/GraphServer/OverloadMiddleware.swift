@@ -105,7 +105,7 @@ struct OverloadMiddleware<Context: RequestContext>: RouterMiddleware {
     private func refuse(_ request: Request, _ message: String) -> Response {
         var response = GraphErrorMiddleware<Context>.response(
             GraphError(.tooManyRequests, code: "TooManyRequests", message: message + " Retry after \(limits.retryAfterSeconds) s."),
-            requestId: UUID().lowercasedString, clientRequestId: request.headers[HTTPField.Name("client-request-id")!], now: clock.now()
+            requestId: UUID.random().lowercasedString, clientRequestId: request.headers[HTTPField.Name("client-request-id")!], now: clock.now()
         )
         response.headers[HTTPField.Name("Retry-After")!] = String(limits.retryAfterSeconds)
         return response

@@ -46,8 +46,8 @@ struct TokenEndpoint {
                 "error_description": .string("\(refusal.code): \(refusal.description)"),
                 "error_codes": .array([.number(Double(refusal.code.dropFirst(6)) ?? 0)]),
                 "timestamp": .string(now.iso8601),
-                "trace_id": .string(UUID().lowercasedString),
-                "correlation_id": .string(UUID().lowercasedString),
+                "trace_id": .string(UUID.random().lowercasedString),
+                "correlation_id": .string(UUID.random().lowercasedString),
             ]
             return jsonResponse(refusal.error == "invalid_client" ? .unauthorized : .badRequest, try GraphJSON.encoder(.v1).encode(body))
         }
