@@ -75,19 +75,36 @@ public struct CallbackAddressPolicy: Sendable, Hashable {
         return scheme + "://" + hostPort
     }
 
-    /// The lower-cased scheme (`http` or `https`) and authority without user info.
+    /// The lower-cased scheme (`http` or `https`) and authority without user info. Read in
+    /// the bytes in one pass: every create checks its callback URI and every notification
+    /// names its receiver.
     private static func schemeAndHostPort(of uri: String) -> (scheme: String, hostPort: String)? {
+        let bytes = uri.utf8
         let scheme: String
-        if uri.utf8.count >= 8, uri.utf8.prefix(8).map({ $0 | 0x20 }).elementsEqual("https://".utf8.map { $0 | 0x20 }) {
+        if startsCaseInsensitively(bytes, with: "https://") {
             scheme = "https"
-        } else if uri.utf8.count >= 7, uri.utf8.prefix(7).map({ $0 | 0x20 }).elementsEqual("http://".utf8.map { $0 | 0x20 }) {
+        } else if startsCaseInsensitively(bytes, with: "http://") {
             scheme = "http"
         } else {
             return nil
         }
-        let rest = uri.utf8.dropFirst(scheme.utf8.count + 3)
-        let authority = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
-        let hostPort = authority.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false).last ?? authority
-        return (scheme, String(decoding: hostPort, as: UTF8.self).lowercased())
+        let rest = bytes.dropFirst(scheme.utf8.count + 3)
+        let end = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? rest.endIndex
+        let authority = rest[..<end]
+        let start = authority.lastIndex(of: UInt8(ascii: "@")).map { authority.index(after: $0) } ?? authority.startIndex
+        return (scheme, String(decoding: authority[start...], as: UTF8.self).lowercased())
+    }
+
+    /// Whether `bytes` start with `prefix` (lower-case ASCII), its letters in any case.
+    private static func startsCaseInsensitively(_ bytes: String.UTF8View, with prefix: StaticString) -> Bool {
+        var index = bytes.startIndex
+        for expected in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount) {
+            guard index < bytes.endIndex else { return false }
+            let byte = bytes[index]
+            let isLetter = expected >= UInt8(ascii: "a") && expected <= UInt8(ascii: "z")
+            guard byte == expected || (isLetter && byte | 0x20 == expected) else { return false }
+            index = bytes.index(after: index)
+        }
+        return true
     }
 }
