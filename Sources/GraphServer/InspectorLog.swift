@@ -74,9 +74,16 @@ public final class InspectorLog: Sendable {
     public func record(_ update: CallUpdate) {
         let id = update.machine.id
         changing { state in
-            remember(id, in: &state)
-            let started = state.cards[id]?.started ?? update.at
-            state.cards[id] = Card(machine: update.machine, ended: update.ended, started: started, updated: update.at)
+            // Every commit comes here: the card is changed in place, not copied out and back.
+            if let index = state.cards.index(forKey: id) {
+                state.cards.values[index].machine = update.machine
+                state.cards.values[index].ended = update.ended
+                state.cards.values[index].updated = update.at
+                if state.cards.values[index].started == nil { state.cards.values[index].started = update.at }
+            } else {
+                remember(id, in: &state)
+                state.cards[id] = Card(machine: update.machine, ended: update.ended, started: update.at, updated: update.at)
+            }
         }
     }
 
@@ -143,7 +150,7 @@ public final class InspectorLog: Sendable {
     }
 
     private func remember(_ callId: String, in state: inout State) {
-        guard state.cards[callId] == nil, state.exchanges[callId] == nil else { return }
+        guard state.cards.index(forKey: callId) == nil, state.exchanges.index(forKey: callId) == nil else { return }
         state.order.append(callId)
         while state.order.count > Self.maxCalls, let oldest = state.order.popFirst() {
             state.cards[oldest] = nil
