@@ -118,23 +118,69 @@ public struct GraphObjectReader {
 }
 
 /// Writes a JSON object property by property, honouring the encoder's ``GraphWireProfile``.
+///
+/// Under ``OrderedJSONEncoder`` it writes straight into the encoder's stream: no container
+/// per object, and strings, enumerations and nested Graph objects without a test of their
+/// type per property (the overloads below, chosen when the model is compiled).
 public struct GraphObjectWriter {
-    var container: KeyedEncodingContainer<GraphKey>
+    private enum Target {
+        case container(KeyedEncodingContainer<GraphKey>)
+        case stream(StreamEncoder)
+    }
+
+    private var target: Target
     public let profile: GraphWireProfile
 
     /// Starts an object: `@odata.context` (when given) and `@odata.type` come first, as Graph
     /// writes them.
     public init(_ encoder: any Encoder, odataType: String?, context: JSONValue? = nil) throws {
-        container = encoder.container(keyedBy: GraphKey.self)
-        profile = encoder.userInfo[.graphWireProfile] as? GraphWireProfile ?? .beta
-        if let context { try container.encode(context, forKey: GraphKey(odataContextKey)) }
-        if let odataType { try container.encode(odataType, forKey: GraphKey(odataTypeKey)) }
+        if let stream = encoder as? StreamEncoder {
+            stream.openObject()
+            target = .stream(stream)
+            profile = stream.profile
+        } else {
+            target = .container(encoder.container(keyedBy: GraphKey.self))
+            profile = encoder.userInfo[.graphWireProfile] as? GraphWireProfile ?? .beta
+        }
+        if let context { try write(context, odataContextKey) }
+        if let odataType { try write(odataType, odataTypeKey) }
     }
 
     /// Writes a v1.0 property; `nil` is omitted.
     public mutating func write<T: Encodable>(_ value: T?, _ key: String) throws {
         guard let value else { return }
+        guard case .stream(let encoder) = target else { return try encodeInContainer(value, key) }
+        try encoder.encode(value, slot: encoder.begin(key: key), key: GraphKey(key))
+    }
+
+    /// Any encoder but ``OrderedJSONEncoder``'s: through the keyed container.
+    private mutating func encodeInContainer<T: Encodable>(_ value: T, _ key: String) throws {
+        guard case .container(var container) = target else { return }
         try container.encode(value, forKey: GraphKey(key))
+        target = .container(container)
+    }
+
+    /// Writes a string property; `nil` is omitted.
+    public mutating func write(_ value: String?, _ key: String) throws {
+        guard let value else { return }
+        guard case .stream(let encoder) = target else { return try encodeInContainer(value, key) }
+        try encoder.writeScalar(.string(value), slot: encoder.begin(key: key))
+    }
+
+    /// Writes an enumeration property (its member name); `nil` is omitted.
+    public mutating func write<T: GraphEnum>(_ value: T?, _ key: String) throws {
+        guard let value else { return }
+        guard case .stream(let encoder) = target else { return try encodeInContainer(value, key) }
+        try encoder.writeScalar(.string(value.rawValue), slot: encoder.begin(key: key))
+    }
+
+    /// Writes a nested Graph object; `nil` is omitted.
+    public mutating func write<T: GraphObject>(_ value: T?, _ key: String) throws {
+        guard let value else { return }
+        guard case .stream(let encoder) = target else { return try encodeInContainer(value, key) }
+        let slot = try encoder.begin(key: key)
+        try value.encode(to: encoder.member(slot: slot, key: GraphKey(key)))
+        encoder.stream.endValue(slot: slot)
     }
 
     /// Writes a beta-only property: omitted on the v1.0 profile.
@@ -147,7 +193,7 @@ public struct GraphObjectWriter {
     /// on the beta profile.
     public mutating func finish(_ additionalData: [String: JSONValue]) throws {
         for key in additionalData.keys.sorted() where key != odataContextKey && (profile == .beta || key.hasPrefix("@")) {
-            try container.encode(additionalData[key]!, forKey: GraphKey(key))
+            try write(additionalData[key]!, key)
         }
     }
 }

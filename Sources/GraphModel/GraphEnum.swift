@@ -8,7 +8,13 @@ public protocol GraphEnum: RawRepresentable<String>, Codable, Sendable, Hashable
 extension GraphEnum {
     public init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
-        guard let value = Self.allCases.first(where: { $0.rawValue.lowercased() == raw.lowercased() }) else {
+        // As spelled in the metadata (the usual case), else in any case.
+        if let exact = Self(rawValue: raw) {
+            self = exact
+            return
+        }
+        let lowered = raw.lowercased()
+        guard let value = Self.allCases.first(where: { $0.rawValue.lowercased() == lowered }) else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath,
                 debugDescription: "'\(raw)' is not a member of \(Self.graphName)."

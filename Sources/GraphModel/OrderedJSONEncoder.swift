@@ -40,7 +40,10 @@ public struct OrderedJSONEncoder: Sendable {
             if let scalar = TreeEncoder.scalar(value) {
                 try stream.writeScalar(scalar, level: 0, slot: JSONStream.rootSlot)
             } else {
-                try value.encode(to: StreamEncoder(stream: stream, level: 0, slot: JSONStream.rootSlot, path: nil, userInfo: userInfo))
+                try value.encode(to: StreamEncoder(
+                    stream: stream, level: 0, slot: JSONStream.rootSlot, path: nil, userInfo: userInfo,
+                    profile: userInfo[.graphWireProfile] as? GraphWireProfile ?? .beta
+                ))
                 stream.endValue(slot: JSONStream.rootSlot)
             }
         } catch {

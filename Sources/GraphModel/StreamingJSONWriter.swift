@@ -142,6 +142,8 @@ struct StreamEncoder: Encoder {
     let path: PathNode?
     /// Converted from the encoder's sendable `userInfo` once, not on every access.
     let userInfo: [CodingUserInfoKey: Any]
+    /// The wire profile in `userInfo`, looked up once.
+    let profile: GraphWireProfile
 
     var codingPath: [any CodingKey] { path?.keys ?? [] }
 
@@ -161,7 +163,17 @@ struct StreamEncoder: Encoder {
 
     /// The encoder of a member just begun in this encoder's container.
     func member(slot: Int, key: any CodingKey) -> StreamEncoder {
-        StreamEncoder(stream: stream, level: level + 1, slot: slot, path: PathNode(key: key, parent: path), userInfo: userInfo)
+        StreamEncoder(stream: stream, level: level + 1, slot: slot, path: PathNode(key: key, parent: path), userInfo: userInfo, profile: profile)
+    }
+
+    /// Opens this slot's object (a Graph object writing itself).
+    func openObject() {
+        _ = stream.container(level: level, slot: slot, isArray: false)
+    }
+
+    /// Writes a scalar as the member begun in `slot`.
+    func writeScalar(_ value: OrderedJSON, slot: Int) throws {
+        try stream.writeScalar(value, level: level + 1, slot: slot)
     }
 
     /// Encodes `value` as the member begun in `slot`.
