@@ -101,6 +101,14 @@ public struct GraphObjectReader {
         return try container.decodeIfPresent(T.self, forKey: GraphKey(key))
     }
 
+    /// The string value of `key` (chosen when the model is compiled): the decoder reads it
+    /// directly, without a decoder of its own as a generic value gets.
+    public mutating func read(_ key: String, as type: String.Type = String.self) throws -> String? {
+        guard present.contains(key) else { return nil }
+        consumed.insert(key)
+        return try container.decodeIfPresent(String.self, forKey: GraphKey(key))
+    }
+
     /// Reads `key`, or the legacy spelling `alias` when `key` is absent.
     public mutating func read<T: Decodable>(_ key: String, alias: String, as type: T.Type = T.self) throws -> T? {
         if let value: T = try read(key) { return value }

@@ -92,6 +92,12 @@ import World
                 let named = try await client.send(.post, "/v1.0/communications/calls", token: token, body: long)
                 #expect(try named.expectGraphError(.badRequest) == "BadRequest")
                 #expect(try named.json["error"]?["message"] == .string("targets[0].identity.user.displayName is longer than 32768 bytes."))
+                // A number where a string goes: the property named, and the type it should be.
+                let number = seedCreateCallBody.replacingOccurrences(of: #""displayName": "John""#, with: #""displayName": 7"#)
+                #expect(number != seedCreateCallBody)
+                let typed = try await client.send(.post, "/v1.0/communications/calls", token: token, body: number)
+                #expect(try typed.expectGraphError(.badRequest) == "BadRequest")
+                #expect(try typed.json["error"]?["message"]?.stringValue?.contains("targets[0].identity.user.displayName: expected a string.") == true, "\(String(buffer: typed.body))")
             }
         }
     }
