@@ -186,9 +186,7 @@ public struct GraphObjectWriter {
     public mutating func write<T: GraphObject>(_ value: T?, _ key: String) throws {
         guard let value else { return }
         guard case .stream(let encoder) = target else { return try encodeInContainer(value, key) }
-        let slot = try encoder.begin(key: key)
-        try value.encode(to: encoder.member(slot: slot, key: GraphKey(key)))
-        encoder.stream.endValue(slot: slot)
+        try encoder.encodeNested(value, slot: encoder.begin(key: key), key: GraphKey(key))
     }
 
     /// Writes a beta-only property: omitted on the v1.0 profile.

@@ -21,7 +21,7 @@ final class JSONStream {
         var keysStart: Int
     }
 
-    @exclusivity(unchecked) private(set) var out: [UInt8] = []
+    @exclusivity(unchecked) private var out: [UInt8] = []
     @exclusivity(unchecked) private var frames: [Frame] = []
     /// The property names of the open objects, outermost first.
     @exclusivity(unchecked) private var keys: [String] = []
@@ -101,7 +101,7 @@ final class JSONStream {
     }
 
     /// The container at `level` for the encoder of `slot`: opened if the slot is still
-    /// empty, the same one again if it was opened there. `nil` if out of order.
+    /// empty, the same one again if it was opened there. `false` if out of order.
     func container(level: Int, slot: Int, isArray: Bool) -> Bool {
         guard !broken else { return false }
         if pending == slot, frames.count == level {
@@ -110,12 +110,11 @@ final class JSONStream {
             frames.append(Frame(slot: slot, isArray: isArray, count: 0, keysStart: keys.count))
             return true
         }
-        if level < frames.count, frames[level].slot == slot, frames[level].isArray == isArray, pending == nil {
-            while frames.count > level + 1 { close() }
-            return true
+        guard level < frames.count, frames[level].isArray == isArray else {
+            broken = true
+            return false
         }
-        broken = true
-        return false
+        return enter(level: level, slot: slot)
     }
 
     /// Members written so far into the array at `level` opened in `slot`.
@@ -148,7 +147,7 @@ struct StreamEncoder: Encoder {
     var codingPath: [any CodingKey] { path?.keys ?? [] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        _ = stream.container(level: level, slot: slot, isArray: false)
+        openObject()
         return KeyedEncodingContainer(StreamKeyedContainer<Key>(encoder: self))
     }
 
@@ -166,7 +165,7 @@ struct StreamEncoder: Encoder {
         StreamEncoder(stream: stream, level: level + 1, slot: slot, path: PathNode(key: key, parent: path), userInfo: userInfo, profile: profile)
     }
 
-    /// Opens this slot's object (a Graph object writing itself).
+    /// Opens this slot's object, or finds it open.
     func openObject() {
         _ = stream.container(level: level, slot: slot, isArray: false)
     }
@@ -179,11 +178,16 @@ struct StreamEncoder: Encoder {
     /// Encodes `value` as the member begun in `slot`.
     func encode<T: Encodable>(_ value: T, slot: Int, key: any CodingKey) throws {
         if let scalar = TreeEncoder.scalar(value) {
-            try stream.writeScalar(scalar, level: level + 1, slot: slot)
+            try writeScalar(scalar, slot: slot)
         } else {
-            try value.encode(to: member(slot: slot, key: key))
-            stream.endValue(slot: slot)
+            try encodeNested(value, slot: slot, key: key)
         }
+    }
+
+    /// Encodes `value`, known not to be a scalar, as the member begun in `slot`.
+    func encodeNested<T: Encodable>(_ value: T, slot: Int, key: any CodingKey) throws {
+        try value.encode(to: member(slot: slot, key: key))
+        stream.endValue(slot: slot)
     }
 
     /// Begins a member (`key` for objects), or throws if the value wrote out of order.
@@ -205,7 +209,7 @@ private struct StreamKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProto
 
     func encodeNil(forKey key: Key) throws {
         let slot = try encoder.begin(key: key.stringValue)
-        try encoder.stream.writeScalar(.null, level: encoder.level + 1, slot: slot)
+        try encoder.writeScalar(.null, slot: slot)
     }
 
     func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
@@ -238,7 +242,7 @@ private struct StreamUnkeyedContainer: UnkeyedEncodingContainer {
 
     func encodeNil() throws {
         let slot = try encoder.begin(key: nil)
-        try encoder.stream.writeScalar(.null, level: encoder.level + 1, slot: slot)
+        try encoder.writeScalar(.null, slot: slot)
     }
 
     func encode<T: Encodable>(_ value: T) throws {
