@@ -61,17 +61,10 @@ struct InspectorRecorder: RouterMiddleware {
     /// writes an entity's id first (after `@odata` annotations) and its answers compactly.
     /// Found by a scan, not by decoding the whole answer, as this runs for every create.
     static func createdId(_ body: String) -> String? {
-        var body = body
-        return body.withUTF8 { bytes -> String? in
-            let key = Array(#""id":""#.utf8)
-            guard bytes.count >= key.count else { return nil }
-            for start in 0...(bytes.count - key.count) where bytes[start] == key[0] && bytes[start..<start + key.count].elementsEqual(key) {
-                let value = start + key.count
-                guard let end = bytes[value...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-                return String(decoding: bytes[value..<end], as: UTF8.self)
-            }
-            return nil
-        }
+        let bytes = body.utf8
+        guard let key = bytes.firstRange(of: #""id":""#.utf8),
+              let end = bytes[key.upperBound...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        return String(body[key.upperBound..<end])
     }
 }
 
