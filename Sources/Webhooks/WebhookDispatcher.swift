@@ -172,11 +172,9 @@ public actor WebhookDispatcher: Service, OutboxListener {
         wake()
     }
 
-    /// Deliveries waiting, in flight or to be retried.
-    public var backlog: Int {
-        drainInbox()
-        return known.count
-    }
+    /// Deliveries waiting, in flight or to be retried (those handed over and not yet taken
+    /// included).
+    public nonisolated var backlog: Int { pending.current }
 
     /// The backlog, readable without waiting on the dispatcher (the overload guard reads it
     /// on every request).
