@@ -28,11 +28,11 @@ public final class InMemoryCallStore: CallStore {
     }
 
     public func call(id: String) async throws -> CallRecord? {
-        try state.withLock { try $0.call(id: id) }
+        state.withLock { $0.call(id: id) }
     }
 
     public func allCalls() async throws -> [CallRecord] {
-        try state.withLock { try $0.allCalls() }
+        state.withLock { $0.allCalls() }
     }
 
     public func callSummaries() async throws -> [CallSummary] {
@@ -40,55 +40,55 @@ public final class InMemoryCallStore: CallStore {
     }
 
     public func pendingDeliveries(after: Int64, limit: Int) async throws -> [Delivery] {
-        try state.withLock { try $0.pendingDeliveries(after: after, limit: limit) }
+        state.withLock { $0.pendingDeliveries(after: after, limit: limit) }
     }
 
     public func deadDeliveries(limit: Int) async throws -> [Delivery] {
-        try state.withLock { try $0.deadDeliveries(limit: limit) }
+        state.withLock { $0.deadDeliveries(limit: limit) }
     }
 
     public func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) async throws {
-        try state.withLock { try $0.markDelivered(sequence: sequence, attempt: attempt) }
+        state.withLock { $0.markDelivered(sequence: sequence, attempt: attempt) }
     }
 
     public func journal(callId: String) async throws -> [(Delivery, [DeliveryAttempt])] {
-        try state.withLock { try $0.journal(callId: callId) }
+        state.withLock { $0.journal(callId: callId) }
     }
 
     public func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) async throws {
-        try state.withLock { try $0.markFailed(sequence: sequence, attempts: attempts, notBefore: notBefore, error: error, dead: dead, attempt: attempt) }
+        state.withLock { $0.markFailed(sequence: sequence, attempts: attempts, notBefore: notBefore, error: error, dead: dead, attempt: attempt) }
     }
 
     public func revive(sequences: [Int64], notBefore: Int64) async throws -> [Delivery] {
-        try state.withLock { try $0.revive(sequences: sequences, notBefore: notBefore) }
+        state.withLock { $0.revive(sequences: sequences, notBefore: notBefore) }
     }
 
     public func pendingSignals(limit: Int) async throws -> [Signal] {
-        try state.withLock { try $0.pendingSignals(limit: limit) }
+        state.withLock { $0.pendingSignals(limit: limit) }
     }
 
     public func reset() async throws {
-        try state.withLock { try $0.reset() }
+        state.withLock { $0.reset() }
     }
 
     public func export() async throws -> StoreSnapshot {
-        try state.withLock { try $0.export() }
+        state.withLock { $0.export() }
     }
 
     public func replace(with snapshot: StoreSnapshot) async throws {
-        try state.withLock { try $0.replace(with: snapshot) }
+        state.withLock { $0.replace(with: snapshot) }
     }
 
     public func setting(_ name: String) async throws -> String? {
-        try state.withLock { try $0.setting(name) }
+        state.withLock { $0.setting(name) }
     }
 
     public func initializeSetting(_ name: String, value: String) async throws -> String {
-        try state.withLock { try $0.initializeSetting(name, value: value) }
+        state.withLock { $0.initializeSetting(name, value: value) }
     }
 
     public func updateSetting(_ name: String, from expected: String, to value: String) async throws -> Bool {
-        try state.withLock { try $0.updateSetting(name, from: expected, to: value) }
+        state.withLock { $0.updateSetting(name, from: expected, to: value) }
     }
 
     public func close() async throws {}
@@ -146,9 +146,9 @@ private extension InMemoryCallStore.State {
         }
     }
 
-    func call(id: String) throws -> CallRecord? { calls[id] }
+    func call(id: String) -> CallRecord? { calls[id] }
 
-    func allCalls() throws -> [CallRecord] {
+    func allCalls() -> [CallRecord] {
         calls.values.sorted { $0.id < $1.id }
     }
 
@@ -158,15 +158,15 @@ private extension InMemoryCallStore.State {
         }
     }
 
-    func pendingDeliveries(after: Int64, limit: Int) throws -> [Delivery] {
+    func pendingDeliveries(after: Int64, limit: Int) -> [Delivery] {
         Array(outbox.values.filter { $0.status == .pending && $0.sequence > after }.sorted { $0.sequence < $1.sequence }.prefix(limit))
     }
 
-    func deadDeliveries(limit: Int) throws -> [Delivery] {
+    func deadDeliveries(limit: Int) -> [Delivery] {
         Array(outbox.values.filter { $0.status == .dead }.sorted { $0.sequence < $1.sequence }.prefix(limit))
     }
 
-    mutating func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) throws {
+    mutating func markDelivered(sequence: Int64, attempt: DeliveryAttempt?) {
         journal(attempt)
         guard outbox[sequence] != nil else { return }
         outbox[sequence]?.status = .delivered
@@ -187,11 +187,11 @@ private extension InMemoryCallStore.State {
         attempts[attempt.sequence, default: []].append(attempt)
     }
 
-    func journal(callId: String) throws -> [(Delivery, [DeliveryAttempt])] {
+    func journal(callId: String) -> [(Delivery, [DeliveryAttempt])] {
         outbox.values.filter { $0.callId == callId }.sorted { $0.sequence < $1.sequence }.map { ($0, attempts[$0.sequence] ?? []) }
     }
 
-    mutating func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) throws {
+    mutating func markFailed(sequence: Int64, attempts: Int, notBefore: Int64, error: String, dead: Bool, attempt: DeliveryAttempt?) {
         journal(attempt)
         guard var delivery = outbox[sequence] else { return }
         delivery.attempts = attempts
@@ -201,7 +201,7 @@ private extension InMemoryCallStore.State {
         outbox[sequence] = delivery
     }
 
-    mutating func revive(sequences: [Int64], notBefore: Int64) throws -> [Delivery] {
+    mutating func revive(sequences: [Int64], notBefore: Int64) -> [Delivery] {
         var revived: [Delivery] = []
         for sequence in Set(sequences).sorted() {
             guard var delivery = outbox[sequence], delivery.status == .dead else { continue }
@@ -214,9 +214,9 @@ private extension InMemoryCallStore.State {
         return revived
     }
 
-    func pendingSignals(limit: Int) throws -> [Signal] { Array(signals.prefix(limit)) }
+    func pendingSignals(limit: Int) -> [Signal] { Array(signals.prefix(limit)) }
 
-    mutating func reset() throws {
+    mutating func reset() {
         calls = [:]
         outbox = [:]
         signals = []
@@ -224,7 +224,7 @@ private extension InMemoryCallStore.State {
         delivered = []
     }
 
-    func export() throws -> StoreSnapshot {
+    func export() -> StoreSnapshot {
         let kept = outbox.values.sorted { $0.sequence < $1.sequence }
         return StoreSnapshot(
             calls: calls.values.sorted { $0.id < $1.id },
@@ -234,7 +234,7 @@ private extension InMemoryCallStore.State {
         )
     }
 
-    mutating func replace(with snapshot: StoreSnapshot) throws {
+    mutating func replace(with snapshot: StoreSnapshot) {
         calls = Dictionary(snapshot.calls.map { record in
             var stored = record
             stored.version = record.version ?? 1
@@ -248,15 +248,15 @@ private extension InMemoryCallStore.State {
         lastSignal = max(lastSignal, snapshot.signals.map(\.sequence).max() ?? 0)
     }
 
-    func setting(_ name: String) throws -> String? { settings[name] }
+    func setting(_ name: String) -> String? { settings[name] }
 
-    mutating func initializeSetting(_ name: String, value: String) throws -> String {
+    mutating func initializeSetting(_ name: String, value: String) -> String {
         if let existing = settings[name] { return existing }
         settings[name] = value
         return value
     }
 
-    mutating func updateSetting(_ name: String, from expected: String, to value: String) throws -> Bool {
+    mutating func updateSetting(_ name: String, from expected: String, to value: String) -> Bool {
         guard settings[name] == expected else { return false }
         settings[name] = value
         return true
