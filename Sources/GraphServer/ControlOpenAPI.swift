@@ -168,7 +168,7 @@ enum ControlOpenAPI {
               }}}
             },
             "responses": {
-              "201": {"description": "The call the bot sees.", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}}}},
+              "201": {"description": "The call the bot sees.", "headers": {"Location": {"description": "The call's Graph resource (.../{apiVersion}/communications/calls/{id}).", "schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}}}},
               "400": {"$ref": "#/components/responses/Error"},
               "404": {"$ref": "#/components/responses/Error"}
             }

@@ -4,7 +4,7 @@ import Hummingbird
 
 /// `POST /_switchboard/incoming-calls`: a Teams user or a phone number calls a bot. The bot's
 /// calling webhook (or `callbackUri`) gets the incoming-call notification; the answer is the
-/// id of the call the bot sees.
+/// id of the call the bot sees, and its Graph resource as `Location`.
 struct IncomingCallsEndpoint {
     let services: SwitchboardServices
 
@@ -39,7 +39,10 @@ struct IncomingCallsEndpoint {
                 from: body.from, to: to, callbackUri: body.callbackUri, modalities: body.modalities, profile: profile,
                 meeting: body.meeting
             ))
-            return jsonResponse(.created, try GraphJSON.encoder(.v1).encode(Created(id: id)))
+            let version = profile == .v1 ? "v1.0" : "beta"
+            return jsonResponse(.created, try GraphJSON.encoder(.v1).encode(Created(id: id)), headers: [
+                .location: "\(SwitchboardServer.baseURL(services, request))/\(version)/communications/calls/\(id)",
+            ])
         }
     }
 }

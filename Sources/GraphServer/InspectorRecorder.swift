@@ -39,32 +39,53 @@ struct InspectorRecorder: RouterMiddleware {
         let at = clock.now()
         let started = ContinuousClock.now
         var response = try await next(request, context)
-        let captured = Captured()
         let status = Int(response.status.code)
         let method = request.method.rawValue
         let target = request.uri.description
         let original = response.body
-        response.body = ResponseBody(contentLength: original.contentLength) { [log, callId, requestBody] writer in
-            try await original.write(CapturingWriter(parent: writer, captured: captured))
-            let body = captured.text
-            // A create names its call in the answer.
-            guard let id = callId ?? ((200..<300).contains(status) ? Self.createdId(body) : nil) else { return }
+        // A create names its call in the answer's `Location`.
+        guard let callId = callId ?? ((200..<300).contains(status) ? Self.createdId(location: response.headers[.location]) : nil) else {
+            return response
+        }
+        let record: @Sendable (String) -> Void = { [log, requestBody] body in
             log.record(InspectorLog.Exchange(
                 at: at, source: source, method: method, path: target, status: status,
                 durationMilliseconds: started.duration(to: .now).milliseconds, request: requestBody, response: body.isEmpty ? nil : body
-            ), callId: id)
+            ), callId: callId)
+        }
+        if let length = original.contentLength, length <= InspectorLog.maxBody {
+            // Small and of known length (every Graph answer): read it here and send it as one
+            // buffer, so the server writes head, body and end together rather than part by part.
+            let collected = CollectedBody()
+            try await original.write(CollectingWriter(collected: collected))
+            let (body, trailers) = collected.result
+            record(String(buffer: body))
+            switch (body.readableBytes, trailers) {
+            case (0, nil): response.body = ResponseBody()
+            case (_, nil): response.body = ResponseBody(byteBuffer: body)
+            case (_, let trailers?):
+                response.body = ResponseBody(contentLength: length) { writer in
+                    try await writer.write(body)
+                    try await writer.finish(trailers)
+                }
+            }
+            return response
+        }
+        let captured = Captured()
+        response.body = ResponseBody(contentLength: original.contentLength) { writer in
+            try await original.write(CapturingWriter(parent: writer, captured: captured))
+            record(captured.text)
         }
         return response
     }
 
-    /// The `id` of the call an answer describes: the first `"id"` property, since Switchboard
-    /// writes an entity's id first (after `@odata` annotations) and its answers compactly.
-    /// Found by a scan, not by decoding the whole answer, as this runs for every create.
-    static func createdId(_ body: String) -> String? {
-        let bytes = body.utf8
-        guard let key = bytes.firstRange(of: #""id":""#.utf8),
-              let end = bytes[key.upperBound...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        return String(body[key.upperBound..<end])
+    /// The call a create made: the last segment of its answer's `Location`
+    /// (`…/communications/calls/{id}`), read instead of searching the body.
+    static func createdId(location: String?) -> String? {
+        guard let location, let slash = location.utf8.lastIndex(of: UInt8(ascii: "/")),
+              location[..<slash].hasSuffix("/communications/calls") else { return nil }
+        let id = location[location.utf8.index(after: slash)...]
+        return id.isEmpty ? nil : String(id)
     }
 }
 
@@ -81,6 +102,34 @@ private final class Captured: Sendable {
     }
 
     var text: String { buffer.withLock { String(buffer: $0) } }
+}
+
+/// A whole response body and its trailing headers, as a handler wrote them.
+private final class CollectedBody: Sendable {
+    private let state = Mutex<(body: ByteBuffer?, trailers: HTTPFields?)>((nil, nil))
+
+    func append(_ part: ByteBuffer) {
+        state.withLock { state in
+            if state.body == nil { state.body = part } else { state.body!.writeImmutableBuffer(part) }
+        }
+    }
+
+    func finish(_ trailers: HTTPFields?) { state.withLock { $0.trailers = trailers } }
+
+    var result: (ByteBuffer, HTTPFields?) { state.withLock { ($0.body ?? ByteBuffer(), $0.trailers) } }
+}
+
+/// Keeps what a body writes instead of sending it.
+private struct CollectingWriter: ResponseBodyWriter {
+    let collected: CollectedBody
+
+    mutating func write(_ buffer: ByteBuffer) async throws { collected.append(buffer) }
+
+    mutating func write(contentsOf buffers: some Sequence<ByteBuffer>) async throws {
+        for buffer in buffers { collected.append(buffer) }
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws { collected.finish(trailingHeaders) }
 }
 
 /// Writes through to the connection, keeping a copy for the inspector.

@@ -69,6 +69,27 @@ import World
         }
     }
 
+    /// A call made through the control API is found by the `Location` its answer gives (the
+    /// call's Graph resource, in the version asked for), and its answer is sent whole.
+    @Test(arguments: ["v1.0", "beta"]) func anIncomingCallsTimelineStartsWithTheControlRequestThatPlacedIt(version: String) async throws {
+        try await TestHarness.run { harness in
+            try await Application(router: harness.stack.router()).test(.router) { client in
+                let placed = try await client.send(.post, "/_switchboard/incoming-calls", body: IncomingCallTests.johnCallsTheBot(apiVersion: version))
+                #expect(placed.status == .created)
+                let id = try #require(placed.json["id"]?.stringValue)
+                #expect(placed.headers[.location]?.hasSuffix("/\(version)/communications/calls/\(id)") == true)
+                #expect(placed.headers[.contentLength] == String(placed.body.readableBytes))
+                let events = try #require(try await client.send(.get, "/_switchboard/calls/\(id)/timeline").json["events"]?.arrayValue)
+                let request = try #require(events.first)
+                #expect(request["kind"]?.stringValue == "request")
+                #expect(request["from"]?.stringValue == "control")
+                #expect(request["path"]?.stringValue == "/_switchboard/incoming-calls")
+                #expect(request["status"] == .number(201))
+                #expect(request["response"]?["id"]?.stringValue == id)
+            }
+        }
+    }
+
     @Test func rostersAndOperationsAreReadOutOfTheNotifications() async throws {
         try await TestHarness.run { harness in
             let token = try await harness.token()
