@@ -23,10 +23,13 @@ public struct ResultInfo: GraphObject {
     private static func lenientInt(_ r: inout GraphObjectReader, _ key: String, alias: String?) throws -> Int? {
         for name in [key, alias].compactMap({ $0 }) where r.has(name) {
             switch try r.read(name, as: JSONValue.self) {
-            case .number(let value)?: return Int(value)
+            case .number(let value)?:
+                // Converted only when it is one: Int(1e300) would trap.
+                guard let number = Int32(exactly: value) else { throw invalidValue(r, name, "\(value) is not an Int32.") }
+                return Int(number)
             case .string(let value)?:
-                guard let number = Int(value) else { throw invalidValue(r, name, "'\(value)' is not an Int32.") }
-                return number
+                guard let number = Int32(value) else { throw invalidValue(r, name, "'\(value)' is not an Int32.") }
+                return Int(number)
             case nil, .null?: return nil
             default: throw invalidValue(r, name, "Expected an Int32.")
             }
