@@ -30,31 +30,66 @@ public let odataTypeKey = "@odata.type"
 public let odataContextKey = "@odata.context"
 
 /// Reads a JSON object property by property and keeps what it did not read.
+///
+/// From ``GraphJSONDecoder``'s tree it reads the nodes directly; from any other decoder,
+/// through its keyed container.
 public struct GraphObjectReader {
-    let container: KeyedDecodingContainer<GraphKey>
-    /// The properties the object has; a model asks for each of its own, most of them absent.
-    private let present: Set<String>
+    private enum Source {
+        /// The properties the object has, as a set: a model asks for each of its own, most
+        /// of them absent.
+        case container(KeyedDecodingContainer<GraphKey>, present: Set<String>)
+        case tree([(key: String, value: JSONNode)], DirectTrail)
+    }
+
+    private let source: Source
     private(set) var consumed: Set<String> = [odataTypeKey]
     /// `@odata.type` once ``typeAnnotation()`` has read and checked it.
     private var annotation: String?
 
     public init(_ decoder: any Decoder) throws {
-        container = try decoder.container(keyedBy: GraphKey.self)
-        present = Set(container.allKeys.map(\.stringValue))
+        if let direct = decoder as? NodeDecoder {
+            guard case .object(let members) = direct.node else { throw direct.trail.mismatch() }
+            source = .tree(members, direct.trail)
+        } else {
+            let container = try decoder.container(keyedBy: GraphKey.self)
+            source = .container(container, present: Set(container.allKeys.map(\.stringValue)))
+        }
+    }
+
+    /// Where the object is, for an error's message.
+    var codingPath: [any CodingKey] {
+        guard case .container(let container, _) = source else { return [] }
+        return container.codingPath
+    }
+
+    /// The node of `key` on the direct path.
+    private static func node(_ key: String, in members: [(key: String, value: JSONNode)]) -> JSONNode? {
+        members.first(where: { $0.key == key })?.value
     }
 
     /// The `@odata.type` the object names, if any (as ``typeAnnotation()`` read it, when it has).
     public var odataType: String? {
         if let annotation { return annotation }
-        return (try? container.decodeIfPresent(String.self, forKey: GraphKey(odataTypeKey))) ?? nil
+        switch source {
+        case .container(let container, _):
+            return (try? container.decodeIfPresent(String.self, forKey: GraphKey(odataTypeKey))) ?? nil
+        case .tree(let members, _):
+            guard case .string(let value)? = Self.node(odataTypeKey, in: members) else { return nil }
+            return value
+        }
     }
 
     /// The `@odata.type` given, checked: a string naming a type of Graph's namespace
     /// (`#microsoft.graph.call`); anything else is a bad request.
     public mutating func typeAnnotation() throws -> String? {
-        let key = GraphKey(odataTypeKey)
-        guard present.contains(odataTypeKey) else { return nil }
-        guard let value = try? container.decode(String.self, forKey: key) else {
+        guard has(odataTypeKey) else { return nil }
+        let given: String?
+        switch source {
+        case .container(let container, _): given = try? container.decode(String.self, forKey: GraphKey(odataTypeKey))
+        case .tree(let members, _):
+            if case .string(let value)? = Self.node(odataTypeKey, in: members) { given = value } else { given = nil }
+        }
+        guard let value = given else {
             throw invalidValue(self, odataTypeKey, "@odata.type must be a string such as \"#microsoft.graph.call\".")
         }
         guard Self.namesGraphType(value) else {
@@ -92,21 +127,50 @@ public struct GraphObjectReader {
     }
 
     /// Whether the object has `key` at all (null included).
-    public func has(_ key: String) -> Bool { present.contains(key) }
+    public func has(_ key: String) -> Bool {
+        switch source {
+        case .container(_, let present): return present.contains(key)
+        case .tree(let members, _): return members.contains(where: { $0.key == key })
+        }
+    }
+
+    private enum Found {
+        case container(KeyedDecodingContainer<GraphKey>)
+        case node(JSONNode, DirectTrail)
+    }
+
+    /// Where the value of `key` is, marked as read; `nil` when the object does not have it.
+    private mutating func take(_ key: String) -> Found? {
+        switch source {
+        case .container(let container, let present):
+            guard present.contains(key) else { return nil }
+            consumed.insert(key)
+            return .container(container)
+        case .tree(let members, let trail):
+            guard let node = Self.node(key, in: members) else { return nil }
+            consumed.insert(key)
+            return .node(node, trail)
+        }
+    }
 
     /// The value of `key`; `nil` when absent or null. A value of the wrong type throws.
     public mutating func read<T: Decodable>(_ key: String, as type: T.Type = T.self) throws -> T? {
-        guard present.contains(key) else { return nil }
-        consumed.insert(key)
-        return try container.decodeIfPresent(T.self, forKey: GraphKey(key))
+        switch take(key) {
+        case nil, .node(.null, _)?: return nil
+        case .container(let container)?: return try container.decodeIfPresent(T.self, forKey: GraphKey(key))
+        case .node(let node, let trail)?: return try NodeDecoder(node: node, trail: trail).decode(T.self)
+        }
     }
 
     /// The string value of `key` (chosen when the model is compiled): the decoder reads it
     /// directly, without a decoder of its own as a generic value gets.
     public mutating func read(_ key: String, as type: String.Type = String.self) throws -> String? {
-        guard present.contains(key) else { return nil }
-        consumed.insert(key)
-        return try container.decodeIfPresent(String.self, forKey: GraphKey(key))
+        switch take(key) {
+        case nil, .node(.null, _)?: return nil
+        case .container(let container)?: return try container.decodeIfPresent(String.self, forKey: GraphKey(key))
+        case .node(.string(let value), _)?: return value
+        case .node(_, let trail)?: throw trail.mismatch()
+        }
     }
 
     /// Reads `key`, or the legacy spelling `alias` when `key` is absent.
@@ -118,8 +182,15 @@ public struct GraphObjectReader {
     /// Every property not read, as open-type data.
     public func remaining() throws -> [String: JSONValue] {
         var result: [String: JSONValue] = [:]
-        for key in present where !consumed.contains(key) {
-            result[key] = try container.decode(JSONValue.self, forKey: GraphKey(key))
+        switch source {
+        case .container(let container, let present):
+            for key in present where !consumed.contains(key) {
+                result[key] = try container.decode(JSONValue.self, forKey: GraphKey(key))
+            }
+        case .tree(let members, let trail):
+            for member in members where !consumed.contains(member.key) {
+                result[member.key] = try NodeDecoder(node: member.value, trail: trail).jsonValue(member.value)
+            }
         }
         return result
     }
@@ -245,5 +316,5 @@ extension GraphObject {
 
 /// The error a reader throws for a value of the right JSON type but an unacceptable content.
 func invalidValue(_ reader: GraphObjectReader, _ key: String, _ message: String) -> DecodingError {
-    DecodingError.dataCorrupted(.init(codingPath: reader.container.codingPath + [GraphKey(key)], debugDescription: message))
+    DecodingError.dataCorrupted(.init(codingPath: reader.codingPath + [GraphKey(key)], debugDescription: message))
 }

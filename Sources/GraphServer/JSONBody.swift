@@ -11,7 +11,7 @@ func readJSONBody<T: Decodable>(_ type: T.Type, from request: Request, limit: In
     guard buffer.readableBytes > 0 else { return nil }
     if let violation = JSONLimits().violation(in: buffer.readableBytesView) { throw GraphError.badRequest(violation) }
     do {
-        return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        return try buffer.withUnsafeReadableBytes { try GraphJSONDecoder().decode(T.self, from: $0) }
     } catch {
         guard let unreadable else { throw error }
         throw GraphError.badRequest(unreadable)
