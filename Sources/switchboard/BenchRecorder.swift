@@ -85,14 +85,29 @@ final class BenchRecorder: Sendable {
     /// properties it needs in the bytes (Switchboard writes them always alike) instead of
     /// decoding every notification.
     static func establishedCallId(in body: ByteBuffer) -> String? {
-        let bytes = body.readableBytesView
-        guard bytes.firstRange(of: Array(#""state":"established""#.utf8)) != nil,
-              let url = bytes.firstRange(of: Array(#""resourceUrl":"/communications/calls/"#.utf8)) else { return nil }
-        let rest = bytes[url.upperBound...]
-        guard let end = rest.firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        let id = rest[..<end]
-        // A call's own notification, not one of its participants or operations.
-        return id.contains(UInt8(ascii: "/")) ? nil : String(decoding: id, as: UTF8.self)
+        body.withUnsafeReadableBytes { bytes -> String? in
+            guard find(#""state":"established""#, in: bytes) != nil,
+                  let start = find(#""resourceUrl":"/communications/calls/"#, in: bytes)?.upperBound,
+                  let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            let id = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            // A call's own notification, not one of its participants or operations.
+            return id.contains(UInt8(ascii: "/")) ? nil : String(decoding: id, as: UTF8.self)
+        }
+    }
+
+    /// Where `needle` first occurs in `bytes`: each place its first byte occurs, compared
+    /// with `memcmp` (the generic `firstRange(of:)` on a buffer view took a tenth of the
+    /// bench's time).
+    private static func find(_ needle: StaticString, in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
+        let count = needle.utf8CodeUnitCount
+        guard let base = bytes.baseAddress, count > 0, bytes.count >= count else { return nil }
+        var from = 0
+        while let start = bytes[from...(bytes.count - count)].firstIndex(of: needle.utf8Start[0]) {
+            if memcmp(base + start, needle.utf8Start, count) == 0 { return start..<start + count }
+            from = start + 1
+            if from > bytes.count - count { return nil }
+        }
+        return nil
     }
 }
 
