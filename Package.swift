@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "NetworkPolicyTests", dependencies: ["NetworkPolicy"], swiftSettings: strict),
         .testTarget(name: "WorldTests", dependencies: ["World", "CallEngine", "GraphModel"], swiftSettings: strict),
         .testTarget(name: "CallEngineTests", dependencies: ["CallEngine", "GraphModel"], swiftSettings: strict),
-        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallStoreSQLite", "CallStorePostgres", "CallEngine", "GraphModel", "SwitchboardTesting"], swiftSettings: strict),
+        .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallStoreSQLite", "CallStorePostgres", "CallEngine", "CallRuntime", "GraphModel", "SwitchboardTesting"], swiftSettings: strict),
         .testTarget(name: "WebhooksTests", dependencies: [
             "Webhooks", "CallStore", "CallRuntime", "SwitchboardTesting", "NetworkPolicy", .product(name: "JWTKit", package: "jwt-kit"),
         ], swiftSettings: strict),

@@ -1,11 +1,17 @@
+import GraphModel
 import Synchronization
 
 /// A count one side writes and any side reads at once, or waits on until it is low enough:
 /// the overload guard reads the dispatcher's backlog on every request and paces writers on
 /// it; requests wait on the runtime's restore (1 while it runs).
+///
+/// Waits may have a deadline. One task sleeps on the clock until the earliest of them, and
+/// only while someone waits with one, so a clock that tests move by hand sees the same
+/// deadlines as if each waiter slept on its own, without a task per waiter.
 public final class SharedCount: Sendable {
     private struct Waiter {
         var limit: Int
+        var deadline: Timestamp?
         var continuation: CheckedContinuation<Void, Never>
     }
 
@@ -16,6 +22,27 @@ public final class SharedCount: Sendable {
         /// Waiters given an id and not yet registered, and those of them already cancelled.
         var unregistered: Set<Int> = []
         var cancelled: Set<Int> = []
+        /// The task waking waiters at their deadlines, and which one is current: a sleeper
+        /// whose generation has passed stops at its next step.
+        var sleeper: Task<Void, Never>?
+        var generation = 0
+        var sleeperWanted = false
+        /// The deadline the current sleeper sleeps until.
+        var sleepingUntil: Timestamp?
+
+        /// Stops the sleeper when nobody waits with a deadline any more; returns it to cancel.
+        mutating func sleeperNoLongerNeeded() -> Task<Void, Never>? {
+            guard sleeperWanted, !waiters.values.contains(where: { $0.deadline != nil }) else { return nil }
+            return stopSleeper()
+        }
+
+        mutating func stopSleeper() -> Task<Void, Never>? {
+            sleeperWanted = false
+            generation += 1
+            sleepingUntil = nil
+            defer { sleeper = nil }
+            return sleeper
+        }
     }
 
     private let state = Mutex(State())
@@ -39,19 +66,24 @@ public final class SharedCount: Sendable {
     }
 
     private func change(_ update: (inout Int) -> Void) {
-        let released = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let (released, stopped) = state.withLock { state -> ([CheckedContinuation<Void, Never>], Task<Void, Never>?) in
             update(&state.value)
             let value = state.value
-            guard !state.waiters.isEmpty else { return [] }
+            guard !state.waiters.isEmpty else { return ([], nil) }
             let due = state.waiters.filter { $0.value.limit >= value }
+            guard !due.isEmpty else { return ([], nil) }
             for id in due.keys { state.waiters[id] = nil }
-            return due.sorted { $0.key < $1.key }.map(\.value.continuation)
+            return (due.sorted { $0.key < $1.key }.map(\.value.continuation), state.sleeperNoLongerNeeded())
         }
+        stopped?.cancel()
         for continuation in released { continuation.resume() }
     }
 
-    /// Returns once the count is at most `limit` (at once if it is), or when the task is cancelled.
-    public func wait(untilAtMost limit: Int) async {
+    /// Returns once the count is at most `limit` (at once if it is), when the task is
+    /// cancelled, or — given a `deadline` — once `clock` reaches it.
+    public func wait(untilAtMost limit: Int, orUntil deadline: Timestamp? = nil, on clock: (any WallClock)? = nil) async {
+        precondition((deadline == nil) == (clock == nil), "a deadline needs its clock")
+        if let deadline, let clock, deadline <= clock.now() { return }
         let id = state.withLock { state -> Int? in
             guard state.value > limit else { return nil }
             state.nextWaiter += 1
@@ -61,22 +93,65 @@ public final class SharedCount: Sendable {
         guard let id else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
+                let (resumeNow, sleeper) = state.withLock { state -> (Bool, (generation: Int, replaced: Task<Void, Never>?)?) in
                     state.unregistered.remove(id)
-                    if state.cancelled.remove(id) != nil || state.value <= limit { return true }
-                    state.waiters[id] = Waiter(limit: limit, continuation: continuation)
-                    return false
+                    if state.cancelled.remove(id) != nil || state.value <= limit { return (true, nil) }
+                    state.waiters[id] = Waiter(limit: limit, deadline: deadline, continuation: continuation)
+                    guard let deadline else { return (false, nil) }
+                    // A sleeper already wakes in time (or is about to start and will look).
+                    if state.sleeperWanted, state.sleepingUntil.map({ $0 <= deadline }) ?? true { return (false, nil) }
+                    let replaced = state.stopSleeper()
+                    state.sleeperWanted = true
+                    return (false, (state.generation, replaced))
                 }
                 if resumeNow { continuation.resume() }
+                if let sleeper, let clock {
+                    sleeper.replaced?.cancel()
+                    startSleeper(generation: sleeper.generation, clock: clock)
+                }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> Waiter? in
-                if let waiter = state.waiters.removeValue(forKey: id) { return waiter }
+            let (waiter, stopped) = state.withLock { state -> (Waiter?, Task<Void, Never>?) in
+                if let waiter = state.waiters.removeValue(forKey: id) { return (waiter, state.sleeperNoLongerNeeded()) }
                 // Not registered yet: it goes on as soon as it is. Already released: nothing to do.
                 if state.unregistered.contains(id) { state.cancelled.insert(id) }
-                return nil
+                return (nil, nil)
             }
+            stopped?.cancel()
             waiter?.continuation.resume()
+        }
+    }
+
+    private func startSleeper(generation: Int, clock: any WallClock) {
+        let task = Task { await sleep(generation: generation, clock: clock) }
+        let current = state.withLock { state -> Bool in
+            guard state.generation == generation else { return false }
+            state.sleeper = task
+            return true
+        }
+        if !current { task.cancel() }
+    }
+
+    /// Sleeps until the earliest deadline of those waiting, releases whoever has reached
+    /// theirs, and goes on while anyone waits with one.
+    private func sleep(generation: Int, clock: any WallClock) async {
+        while true {
+            let next = state.withLock { state -> Timestamp? in
+                guard state.generation == generation else { return nil }
+                let next = state.waiters.values.compactMap(\.deadline).min()
+                state.sleepingUntil = next
+                if next == nil { _ = state.stopSleeper() }
+                return next
+            }
+            guard let next, (try? await clock.sleep(until: next)) != nil else { return }
+            let now = clock.now()
+            let expired = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                guard state.generation == generation else { return [] }
+                let due = state.waiters.filter { $0.value.deadline.map { $0 <= now } ?? false }
+                for id in due.keys { state.waiters[id] = nil }
+                return due.sorted { $0.key < $1.key }.map(\.value.continuation)
+            }
+            for continuation in expired { continuation.resume() }
         }
     }
 }

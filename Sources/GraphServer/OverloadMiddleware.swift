@@ -91,15 +91,7 @@ struct OverloadMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Waits until no more than `limit` notifications are due, or ``OverloadLimits/maxPaceWait``
     /// has passed on the clock.
     private func pace(below limit: Int) async {
-        let deadline = clock.now().advanced(by: limits.maxPaceWait)
-        let clock = self.clock
-        let due = backlog.due
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await due.wait(untilAtMost: limit) }
-            group.addTask { try? await clock.sleep(until: deadline) }
-            await group.next()
-            group.cancelAll()
-        }
+        await backlog.due.wait(untilAtMost: limit, orUntil: clock.now().advanced(by: limits.maxPaceWait), on: clock)
     }
 
     private func refuse(_ request: Request, _ message: String) -> Response {
