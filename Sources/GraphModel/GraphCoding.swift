@@ -38,7 +38,7 @@ public struct GraphObjectReader {
         /// The properties the object has, as a set: a model asks for each of its own, most
         /// of them absent.
         case container(KeyedDecodingContainer<GraphKey>, present: Set<String>)
-        case tree([(key: String, value: JSONNode)], DirectTrail)
+        case tree(JSONNode.Members, DirectTrail)
     }
 
     private let source: Source
@@ -62,34 +62,25 @@ public struct GraphObjectReader {
         return container.codingPath
     }
 
-    /// The node of `key` on the direct path.
-    private static func node(_ key: String, in members: [(key: String, value: JSONNode)]) -> JSONNode? {
-        members.first(where: { $0.key == key })?.value
-    }
-
-    /// The `@odata.type` the object names, if any (as ``typeAnnotation()`` read it, when it has).
-    public var odataType: String? {
-        if let annotation { return annotation }
+    /// `@odata.type` as given, when it is a string.
+    private var givenType: String? {
         switch source {
         case .container(let container, _):
             return (try? container.decodeIfPresent(String.self, forKey: GraphKey(odataTypeKey))) ?? nil
         case .tree(let members, _):
-            guard case .string(let value)? = Self.node(odataTypeKey, in: members) else { return nil }
+            guard case .string(let value)? = JSONNode.value(of: odataTypeKey, in: members) else { return nil }
             return value
         }
     }
+
+    /// The `@odata.type` the object names, if any (as ``typeAnnotation()`` read it, when it has).
+    public var odataType: String? { annotation ?? givenType }
 
     /// The `@odata.type` given, checked: a string naming a type of Graph's namespace
     /// (`#microsoft.graph.call`); anything else is a bad request.
     public mutating func typeAnnotation() throws -> String? {
         guard has(odataTypeKey) else { return nil }
-        let given: String?
-        switch source {
-        case .container(let container, _): given = try? container.decode(String.self, forKey: GraphKey(odataTypeKey))
-        case .tree(let members, _):
-            if case .string(let value)? = Self.node(odataTypeKey, in: members) { given = value } else { given = nil }
-        }
-        guard let value = given else {
+        guard let value = givenType else {
             throw invalidValue(self, odataTypeKey, "@odata.type must be a string such as \"#microsoft.graph.call\".")
         }
         guard Self.namesGraphType(value) else {
@@ -130,7 +121,7 @@ public struct GraphObjectReader {
     public func has(_ key: String) -> Bool {
         switch source {
         case .container(_, let present): return present.contains(key)
-        case .tree(let members, _): return members.contains(where: { $0.key == key })
+        case .tree(let members, _): return JSONNode.value(of: key, in: members) != nil
         }
     }
 
@@ -147,7 +138,7 @@ public struct GraphObjectReader {
             consumed.insert(key)
             return .container(container)
         case .tree(let members, let trail):
-            guard let node = Self.node(key, in: members) else { return nil }
+            guard let node = JSONNode.value(of: key, in: members) else { return nil }
             consumed.insert(key)
             return .node(node, trail)
         }
@@ -189,7 +180,7 @@ public struct GraphObjectReader {
             }
         case .tree(let members, let trail):
             for member in members where !consumed.contains(member.key) {
-                result[member.key] = try NodeDecoder(node: member.value, trail: trail).jsonValue(member.value)
+                result[member.key] = try member.value.jsonValue(trail)
             }
         }
         return result

@@ -78,7 +78,7 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
     /// through its own `init(from:)`.
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         if T.self == String.self { return try decode(String.self) as! T }
-        if T.self == JSONValue.self { return try jsonValue(node) as! T }
+        if T.self == JSONValue.self { return try node.jsonValue(trail) as! T }
         if T.self == Bool.self { return try decode(Bool.self) as! T }
         if T.self == Double.self { return try decode(Double.self) as! T }
         if T.self == Int.self { return try decode(Int.self) as! T }
@@ -139,27 +139,10 @@ struct NodeDecoder: Decoder, SingleValueDecodingContainer {
         }
         return value
     }
-
-    /// What ``JSONValue``'s own `init(from:)` makes of the node under Foundation.
-    func jsonValue(_ node: JSONNode) throws -> JSONValue {
-        switch node {
-        case .null: return .null
-        case .bool(let value): return .bool(value)
-        case .number(let text):
-            guard let value = Self.double(text) else { throw trail.miss() }
-            return .number(value)
-        case .string(let value): return .string(value)
-        case .array(let elements): return .array(try elements.map(jsonValue))
-        case .object(let members):
-            var object: [String: JSONValue] = [:]
-            for member in members { object[member.key] = try jsonValue(member.value) }
-            return .object(object)
-        }
-    }
 }
 
 struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let members: [(key: String, value: JSONNode)]
+    let members: JSONNode.Members
     let trail: DirectTrail
 
     var codingPath: [any CodingKey] { [] }
@@ -167,10 +150,7 @@ struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func contains(_ key: Key) -> Bool { node(key) != nil }
 
-    private func node(_ key: Key) -> JSONNode? {
-        let name = key.stringValue
-        return members.first(where: { $0.key == name })?.value
-    }
+    private func node(_ key: Key) -> JSONNode? { JSONNode.value(of: key.stringValue, in: members) }
 
     private func decoder(_ key: Key) throws -> NodeDecoder {
         guard let node = node(key) else { throw trail.mismatch() }

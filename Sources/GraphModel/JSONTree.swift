@@ -12,12 +12,31 @@ indirect enum JSONNode {
     case string(String)
     case array([JSONNode])
     /// Members in document order; names are unique.
-    case object([(key: String, value: JSONNode)])
+    case object(Members)
 
-    /// The value of `key`, when this is an object that has it.
-    func member(_ key: String) -> JSONNode? {
-        guard case .object(let members) = self else { return nil }
-        return members.first(where: { $0.key == key })?.value
+    typealias Members = [(key: String, value: JSONNode)]
+
+    /// The value of `key` among an object's `members` (objects are small: a scan).
+    static func value(of key: String, in members: Members) -> JSONNode? {
+        members.first(where: { $0.key == key })?.value
+    }
+
+    /// What ``JSONValue``'s own `init(from:)` makes of this node under Foundation; a number
+    /// Foundation would have to judge is left to it (`trail` records the miss).
+    func jsonValue(_ trail: DirectTrail) throws -> JSONValue {
+        switch self {
+        case .null: return .null
+        case .bool(let value): return .bool(value)
+        case .number(let text):
+            guard let value = NodeDecoder.double(text) else { throw trail.miss() }
+            return .number(value)
+        case .string(let value): return .string(value)
+        case .array(let elements): return .array(try elements.map { try $0.jsonValue(trail) })
+        case .object(let members):
+            var object: [String: JSONValue] = [:]
+            for member in members { object[member.key] = try member.value.jsonValue(trail) }
+            return .object(object)
+        }
     }
 }
 
@@ -69,54 +88,51 @@ struct JSONTreeParser {
     }
 
     private mutating func object(depth: Int) -> JSONNode? {
-        index += 1
-        var members: [(key: String, value: JSONNode)] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
-            // A repeated name: which one counts is Foundation's call.
-            guard !members.contains(where: { $0.key == key }) else { return nil }
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
-            index += 1
-            guard let value = value(depth: depth + 1) else { return nil }
+        var members: JSONNode.Members = []
+        let closed = list(closedBy: UInt8(ascii: "}")) { parser in
+            parser.skipWhitespace()
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\""), let key = parser.string(),
+                  // A repeated name: which one counts is Foundation's call.
+                  JSONNode.value(of: key, in: members) == nil else { return false }
+            parser.skipWhitespace()
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: ":") else { return false }
+            parser.index += 1
+            guard let value = parser.value(depth: depth + 1) else { return false }
             members.append((key, value))
-            skipWhitespace()
-            guard index < bytes.count else { return nil }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(members)
-            default: return nil
-            }
+            return true
         }
+        return closed ? .object(members) : nil
     }
 
     private mutating func array(depth: Int) -> JSONNode? {
-        index += 1
         var elements: [JSONNode] = []
+        let closed = list(closedBy: UInt8(ascii: "]")) { parser in
+            guard let element = parser.value(depth: depth + 1) else { return false }
+            elements.append(element)
+            return true
+        }
+        return closed ? .array(elements) : nil
+    }
+
+    /// The items of an object or array, from its opening bracket at `index` to `close`,
+    /// separated by commas; `item` reads one. Whether the list was well formed.
+    private mutating func list(closedBy close: UInt8, _ item: (inout JSONTreeParser) -> Bool) -> Bool {
+        index += 1
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        if index < bytes.count, bytes[index] == close {
             index += 1
-            return .array(elements)
+            return true
         }
         while true {
-            guard let element = value(depth: depth + 1) else { return nil }
-            elements.append(element)
+            guard item(&self) else { return false }
             skipWhitespace()
-            guard index < bytes.count else { return nil }
+            guard index < bytes.count else { return false }
             switch bytes[index] {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"):
+            case close:
                 index += 1
-                return .array(elements)
-            default: return nil
+                return true
+            default: return false
             }
         }
     }

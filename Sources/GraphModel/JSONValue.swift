@@ -10,7 +10,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         if let direct = decoder as? NodeDecoder {
-            self = try direct.jsonValue(direct.node)
+            self = try direct.node.jsonValue(direct.trail)
             return
         }
         let container = try decoder.singleValueContainer()
