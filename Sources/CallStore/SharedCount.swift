@@ -30,6 +30,13 @@ public final class SharedCount: Sendable {
         /// The deadline the current sleeper sleeps until.
         var sleepingUntil: Timestamp?
 
+        /// Takes out the waiters `isDue` picks, in the order they came, to be resumed.
+        mutating func release(where isDue: (Waiter) -> Bool) -> [CheckedContinuation<Void, Never>] {
+            let due = waiters.filter { isDue($0.value) }
+            for id in due.keys { waiters[id] = nil }
+            return due.sorted { $0.key < $1.key }.map(\.value.continuation)
+        }
+
         /// Stops the sleeper when nobody waits with a deadline any more; returns it to cancel.
         mutating func sleeperNoLongerNeeded() -> Task<Void, Never>? {
             guard sleeperWanted, !waiters.values.contains(where: { $0.deadline != nil }) else { return nil }
@@ -70,10 +77,8 @@ public final class SharedCount: Sendable {
             update(&state.value)
             let value = state.value
             guard !state.waiters.isEmpty else { return ([], nil) }
-            let due = state.waiters.filter { $0.value.limit >= value }
-            guard !due.isEmpty else { return ([], nil) }
-            for id in due.keys { state.waiters[id] = nil }
-            return (due.sorted { $0.key < $1.key }.map(\.value.continuation), state.sleeperNoLongerNeeded())
+            let released = state.release { $0.limit >= value }
+            return (released, released.isEmpty ? nil : state.sleeperNoLongerNeeded())
         }
         stopped?.cancel()
         for continuation in released { continuation.resume() }
@@ -147,9 +152,7 @@ public final class SharedCount: Sendable {
             let now = clock.now()
             let expired = state.withLock { state -> [CheckedContinuation<Void, Never>] in
                 guard state.generation == generation else { return [] }
-                let due = state.waiters.filter { $0.value.deadline.map { $0 <= now } ?? false }
-                for id in due.keys { state.waiters[id] = nil }
-                return due.sorted { $0.key < $1.key }.map(\.value.continuation)
+                return state.release { $0.deadline.map { $0 <= now } ?? false }
             }
             for continuation in expired { continuation.resume() }
         }
