@@ -56,8 +56,8 @@ struct InspectorRecorder: RouterMiddleware {
         if let length = original.contentLength, length <= InspectorLog.maxBody {
             // Small and of known length (every Graph answer): read it here and send it as one
             // buffer, so the server writes head, body and end together rather than part by part.
-            let collected = CollectedBody()
-            try await original.write(CollectingWriter(collected: collected))
+            let collected = Captured(limit: nil)
+            try await original.write(CapturingWriter(parent: nil, captured: collected))
             let (body, trailers) = collected.result
             record(String(buffer: body))
             switch (body.readableBytes, trailers) {
@@ -71,10 +71,10 @@ struct InspectorRecorder: RouterMiddleware {
             }
             return response
         }
-        let captured = Captured()
+        let captured = Captured(limit: InspectorLog.maxBody)
         response.body = ResponseBody(contentLength: original.contentLength) { writer in
             try await original.write(CapturingWriter(parent: writer, captured: captured))
-            record(captured.text)
+            record(String(buffer: captured.result.body))
         }
         return response
     }
@@ -89,57 +89,36 @@ struct InspectorRecorder: RouterMiddleware {
     }
 }
 
-/// The first ``InspectorLog/maxBody`` bytes of a response, as written.
+/// A response body as written — all of it, or its first `limit` bytes — and its trailing
+/// headers.
 private final class Captured: Sendable {
-    private let buffer = Mutex(ByteBuffer())
+    private let limit: Int?
+    private let state = Mutex<(body: ByteBuffer, trailers: HTTPFields?)>((ByteBuffer(), nil))
+
+    init(limit: Int?) { self.limit = limit }
 
     func keep(_ part: ByteBuffer) {
-        buffer.withLock { kept in
-            let room = InspectorLog.maxBody - kept.readableBytes
-            guard room > 0, let slice = part.getSlice(at: part.readerIndex, length: min(part.readableBytes, room)) else { return }
-            kept.writeImmutableBuffer(slice)
-        }
-    }
-
-    var text: String { buffer.withLock { String(buffer: $0) } }
-}
-
-/// A whole response body and its trailing headers, as a handler wrote them.
-private final class CollectedBody: Sendable {
-    private let state = Mutex<(body: ByteBuffer?, trailers: HTTPFields?)>((nil, nil))
-
-    func append(_ part: ByteBuffer) {
         state.withLock { state in
-            if state.body == nil { state.body = part } else { state.body!.writeImmutableBuffer(part) }
+            let room = limit.map { $0 - state.body.readableBytes } ?? part.readableBytes
+            guard room > 0, let slice = part.getSlice(at: part.readerIndex, length: min(part.readableBytes, room)) else { return }
+            // A single part (the usual answer) is kept as it is, not copied.
+            if state.body.readableBytes == 0 { state.body = slice } else { state.body.writeImmutableBuffer(slice) }
         }
     }
 
     func finish(_ trailers: HTTPFields?) { state.withLock { $0.trailers = trailers } }
 
-    var result: (ByteBuffer, HTTPFields?) { state.withLock { ($0.body ?? ByteBuffer(), $0.trailers) } }
+    var result: (body: ByteBuffer, trailers: HTTPFields?) { state.withLock { $0 } }
 }
 
-/// Keeps what a body writes instead of sending it.
-private struct CollectingWriter: ResponseBodyWriter {
-    let collected: CollectedBody
-
-    mutating func write(_ buffer: ByteBuffer) async throws { collected.append(buffer) }
-
-    mutating func write(contentsOf buffers: some Sequence<ByteBuffer>) async throws {
-        for buffer in buffers { collected.append(buffer) }
-    }
-
-    consuming func finish(_ trailingHeaders: HTTPFields?) async throws { collected.finish(trailingHeaders) }
-}
-
-/// Writes through to the connection, keeping a copy for the inspector.
+/// Keeps a copy of what a body writes, and passes it on to the connection when there is one.
 private struct CapturingWriter: ResponseBodyWriter {
-    var parent: any ResponseBodyWriter
+    var parent: (any ResponseBodyWriter)?
     let captured: Captured
 
     mutating func write(_ buffer: ByteBuffer) async throws {
         captured.keep(buffer)
-        try await parent.write(buffer)
+        try await parent?.write(buffer)
     }
 
     mutating func write(contentsOf buffers: some Sequence<ByteBuffer>) async throws {
@@ -147,6 +126,7 @@ private struct CapturingWriter: ResponseBodyWriter {
     }
 
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
-        try await parent.finish(trailingHeaders)
+        captured.finish(trailingHeaders)
+        if let parent { try await parent.finish(trailingHeaders) }
     }
 }
