@@ -14,7 +14,7 @@ struct CallsResource: GraphResourceHandler {
             let call = try await r.runtime.placeCall(body, caller: r.caller, profile: r.profile)
             let id = call.id ?? ""
             return try r.entity(call, status: .created, context: "communications/calls/$entity",
-                                headers: [.location: "\(r.base)/communications/calls/\(id)"])
+                                headers: [.location: GraphPath.callLocation(base: r.base, id: id)])
 
         case .call(let id):
             try r.allow(.get, .delete)

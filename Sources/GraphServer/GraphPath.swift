@@ -47,9 +47,17 @@ struct GraphPath: Sendable, Hashable {
     }
 
     var profile: GraphWireProfile
-    /// `v1.0` or `beta`, as Graph spells it in URLs.
-    var versionSegment: String
     var resource: Resource
+
+    /// `v1.0` or `beta`, as Graph spells it in URLs.
+    var versionSegment: String { Self.versionSegment(profile) }
+
+    /// The URL segment of the version a profile writes.
+    static func versionSegment(_ profile: GraphWireProfile) -> String { profile == .beta ? "beta" : "v1.0" }
+
+    /// A call's resource under `base` (the server's URL and version segment): the `Location`
+    /// of a created call, which the inspector reads the call's id back from.
+    static func callLocation(base: String, id: String) -> String { "\(base)/communications/calls/\(id)" }
 
     /// The navigation collections of a call other than participants and operations.
     static let callCollections = ["audioRoutingGroups", "contentSharingSessions"]
@@ -74,7 +82,7 @@ struct GraphPath: Sendable, Hashable {
             return nil
         }
         guard let resource = parseCalls(segments) else { return nil }
-        return GraphPath(profile: root == "beta" ? .beta : .v1, versionSegment: root == "beta" ? "beta" : "v1.0", resource: resource)
+        return GraphPath(profile: root == "beta" ? .beta : .v1, resource: resource)
     }
 
     private static func parseCalls(_ s: [String]) -> Resource? {

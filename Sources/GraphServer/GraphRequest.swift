@@ -87,7 +87,7 @@ struct GraphRequest: Sendable {
         }
         return try entity(
             operation, status: status, context: operation.kind.rawValue,
-            headers: [.location: "\(base)/communications/calls/\(callId)/operations/\(operation.id ?? "")"]
+            headers: [.location: GraphPath.callLocation(base: base, id: callId) + "/operations/\(operation.id ?? "")"]
         )
     }
 

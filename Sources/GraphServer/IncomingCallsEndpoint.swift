@@ -39,9 +39,9 @@ struct IncomingCallsEndpoint {
                 from: body.from, to: to, callbackUri: body.callbackUri, modalities: body.modalities, profile: profile,
                 meeting: body.meeting
             ))
-            let version = profile == .v1 ? "v1.0" : "beta"
+            let base = SwitchboardServer.baseURL(services, request) + "/" + GraphPath.versionSegment(profile)
             return jsonResponse(.created, try GraphJSON.encoder(.v1).encode(Created(id: id)), headers: [
-                .location: "\(SwitchboardServer.baseURL(services, request))/\(version)/communications/calls/\(id)",
+                .location: GraphPath.callLocation(base: base, id: id),
             ])
         }
     }

@@ -80,7 +80,7 @@ struct InspectorRecorder: RouterMiddleware {
     }
 
     /// The call a create made: the last segment of its answer's `Location`
-    /// (`…/communications/calls/{id}`), read instead of searching the body.
+    /// (``GraphPath/callLocation(base:id:)``), read instead of searching the body.
     static func createdId(location: String?) -> String? {
         guard let location, let slash = location.utf8.lastIndex(of: UInt8(ascii: "/")),
               location[..<slash].hasSuffix("/communications/calls") else { return nil }
