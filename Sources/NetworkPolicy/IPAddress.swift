@@ -19,17 +19,41 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// An address from its literal; other spellings (`127.1`, `0x7f.0.0.1`, `2130706433`,
     /// leading zeros) are not addresses here.
     public init?(_ text: String) {
-        var v4 = in_addr()
         var v6 = in6_addr()
-        if text.split(separator: ".", omittingEmptySubsequences: false).count == 4,
-           text.split(separator: ".").allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && !($0.count > 1 && $0.first == "0") }),
-           inet_pton(AF_INET, text, &v4) == 1 {
-            bytes = withUnsafeBytes(of: &v4) { Array($0) }
-        } else if text.contains(":"), inet_pton(AF_INET6, text, &v6) == 1 {
+        if let v4 = Self.dottedQuad(text.utf8) {
+            bytes = v4
+        } else if text.utf8.contains(UInt8(ascii: ":")), inet_pton(AF_INET6, text, &v6) == 1 {
             bytes = withUnsafeBytes(of: &v6) { Array($0) }
         } else {
             return nil
         }
+    }
+
+    /// The four bytes of a dotted quad: four decimal numbers up to 255, each without a leading
+    /// zero, read in one pass over the bytes (every notification's callback is checked).
+    private static func dottedQuad(_ text: String.UTF8View) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4)
+        var value = 0, digits = 0, leadingZero = false
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if leadingZero { return nil }
+                if digits == 0, byte == UInt8(ascii: "0") { leadingZero = true }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard value <= 255 else { return nil }
+            case UInt8(ascii: "."):
+                guard digits > 0, bytes.count < 3 else { return nil }
+                bytes.append(UInt8(value))
+                (value, digits, leadingZero) = (0, 0, false)
+            default:
+                return nil
+            }
+        }
+        guard digits > 0, bytes.count == 3 else { return nil }
+        bytes.append(UInt8(value))
+        return bytes
     }
 
     public var isLoopback: Bool {

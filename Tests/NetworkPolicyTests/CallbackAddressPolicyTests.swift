@@ -26,6 +26,16 @@ import Testing
         #expect(IPNetwork("fd00::/8")?.description == "fd00::/8")
         #expect(IPAddress("::ffff:10.1.2.3")?.unmapped.description == "10.1.2.3")
     }
+
+    @Test func onlyDottedQuadsAreIPv4Literals() {
+        for (text, bytes): (String, [UInt8]) in [("0.0.0.0", [0, 0, 0, 0]), ("255.255.255.255", [255, 255, 255, 255]), ("10.200.3.4", [10, 200, 3, 4]), ("127.0.0.1", [127, 0, 0, 1])] {
+            #expect(IPAddress(text)?.bytes == bytes, "\(text)")
+        }
+        for text in ["127.1", "0x7f.0.0.1", "2130706433", "010.0.0.1", "1.2.3.04", "256.0.0.1", "1.2.3.1000", "1.2.3.4.", ".1.2.3.4",
+                     "1..2.3", "1.2.3", "1.2.3.4.5", "1.2.3.-4", "1.2.3.4 ", "١.٢.٣.٤", ""] {
+            #expect(IPAddress(text) == nil, "\(text)")
+        }
+    }
 }
 
 @Suite struct CallbackAddressPolicyTests {
