@@ -24,6 +24,7 @@ public struct WebhookResponse: Sendable, Hashable {
 /// The production transport, on async-http-client.
 public struct HTTPClientWebhookTransport: WebhookTransport {
     private let client: HTTPClient
+    private let templates = RequestTemplates()
 
     /// A transport over `client`. Its connection pool limits how many deliveries to one
     /// bot run at once: see ``makeClient(connectionsPerHost:connectTimeout:)``.
@@ -49,8 +50,28 @@ public struct HTTPClientWebhookTransport: WebhookTransport {
     public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> WebhookResponse {
         var fields = HTTPHeaders()
         for (name, value) in headers { fields.add(name: name, value: value) }
-        let request = try HTTPClient.Request(url: url, method: .POST, headers: fields, body: .byteBuffer(ByteBuffer(bytes: body)))
+        var request = try templates.request(for: url)
+        request.headers = fields
+        request.body = .byteBuffer(ByteBuffer(bytes: body))
         return try await client.execute(request: request, delegate: AnswerReader(), deadline: .now() + .milliseconds(timeout.milliseconds)).get()
+    }
+}
+
+/// A POST to each callback URL with nothing in it yet, so a URL is parsed once rather than
+/// once per notification (a bot keeps its callback for the life of its calls).
+private final class RequestTemplates: Sendable {
+    /// Past this many URLs the templates are forgotten and made again as they are used.
+    static let limit = 1024
+    private let templates = Mutex<[String: HTTPClient.Request]>([:])
+
+    func request(for url: String) throws -> HTTPClient.Request {
+        if let template = templates.withLock({ $0[url] }) { return template }
+        let template = try HTTPClient.Request(url: url, method: .POST)
+        templates.withLock { templates in
+            if templates.count >= Self.limit { templates.removeAll(keepingCapacity: true) }
+            templates[url] = template
+        }
+        return template
     }
 }
 
