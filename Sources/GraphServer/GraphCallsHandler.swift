@@ -31,9 +31,9 @@ struct GraphCallsHandler: RouterMiddleware {
     ]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard GraphPath.isGraphRoot(request.uri.path) else { return try await next(request, context) }
+        var context = context
         let path = request.uri.path
-        let parsed = GraphPath.parse(path)
+        guard case .graph(let parsed) = context.graphTarget(of: path) else { return try await next(request, context) }
         // The route, for metrics (set before anything can refuse the request).
         context.coreContext.endpointPath.value = parsed?.template ?? GraphPath.unmatched
         let caller: CallerApp

@@ -16,11 +16,11 @@ struct InspectorRecorder: RouterMiddleware {
     let clock: any WallClock
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
         let path = request.uri.path
-        let graphPath = GraphPath.isGraphRoot(path) ? GraphPath.parse(path) : nil
         let source: InspectorLog.Exchange.Source
         var callId: String?
-        if let graphPath {
+        if case .graph(let graphPath?) = context.graphTarget(of: path) {
             source = .bot
             callId = graphPath.callId
         } else if path.hasPrefix("/_switchboard/calls/"), path.hasSuffix("/far-end") {
@@ -83,9 +83,9 @@ struct InspectorRecorder: RouterMiddleware {
     /// (``GraphPath/callLocation(base:id:)``), read instead of searching the body.
     static func createdId(location: String?) -> String? {
         guard let location, let slash = location.utf8.lastIndex(of: UInt8(ascii: "/")),
-              location[..<slash].hasSuffix("/communications/calls") else { return nil }
-        let id = location[location.utf8.index(after: slash)...]
-        return id.isEmpty ? nil : String(id)
+              location.utf8[..<slash].reversed().starts(with: "/communications/calls".utf8.reversed()) else { return nil }
+        let id = location.utf8[location.utf8.index(after: slash)...]
+        return id.isEmpty ? nil : String(Substring(id))
     }
 }
 
