@@ -84,11 +84,21 @@ public final class SharedCount: Sendable {
         for continuation in released { continuation.resume() }
     }
 
+    /// Returns once the count is at most `limit` (at once if it is), or when the task is
+    /// cancelled.
+    public func wait(untilAtMost limit: Int) async {
+        await wait(limit, until: nil)
+    }
+
     /// Returns once the count is at most `limit` (at once if it is), when the task is
-    /// cancelled, or — given a `deadline` — once `clock` reaches it.
-    public func wait(untilAtMost limit: Int, orUntil deadline: Timestamp? = nil, on clock: (any WallClock)? = nil) async {
-        precondition((deadline == nil) == (clock == nil), "a deadline needs its clock")
-        if let deadline, let clock, deadline <= clock.now() { return }
+    /// cancelled, or once `clock` reaches `deadline`.
+    public func wait(untilAtMost limit: Int, orUntil deadline: Timestamp, on clock: any WallClock) async {
+        guard deadline > clock.now() else { return }
+        await wait(limit, until: (deadline, clock))
+    }
+
+    private func wait(_ limit: Int, until due: (deadline: Timestamp, clock: any WallClock)?) async {
+        let deadline = due?.deadline
         let id = state.withLock { state -> Int? in
             guard state.value > limit else { return nil }
             state.nextWaiter += 1
@@ -110,7 +120,7 @@ public final class SharedCount: Sendable {
                     return (false, (state.generation, replaced))
                 }
                 if resumeNow { continuation.resume() }
-                if let sleeper, let clock {
+                if let sleeper, let clock = due?.clock {
                     sleeper.replaced?.cancel()
                     startSleeper(generation: sleeper.generation, clock: clock)
                 }
