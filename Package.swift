@@ -85,6 +85,8 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ], swiftSettings: strict),
         // The libFuzzer target for request decoding (scripts/fuzz builds it with -D FUZZING).
         .executableTarget(name: "SwitchboardFuzz", dependencies: [
@@ -107,6 +109,7 @@ let package = Package(
         .testTarget(name: "CallStoreTests", dependencies: ["CallStore", "CallStoreSQLite", "CallStorePostgres", "CallEngine", "CallRuntime", "GraphModel", "SwitchboardTesting"], swiftSettings: strict),
         .testTarget(name: "WebhooksTests", dependencies: [
             "Webhooks", "CallStore", "CallRuntime", "SwitchboardTesting", "NetworkPolicy", .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "GraphServerTests", dependencies: [
             "GraphServer", "SwitchboardTesting", "CallEngine", "CallStore", "CallStoreSQLite", "CallRuntime", "Webhooks", "World", "GraphModel",

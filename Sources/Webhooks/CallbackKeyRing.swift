@@ -122,9 +122,13 @@ public actor CallbackKeyRing: Service {
     }
 
     /// Rotates every ``rotationInterval`` after the signing key was made (at once, when a
-    /// restart finds it overdue).
+    /// restart finds it overdue). Without one it waits for shutdown: a service that returns
+    /// early stops every other service of its group.
     public func run() async throws {
-        guard let rotationInterval else { return }
+        guard let rotationInterval else {
+            try? await gracefulShutdown()
+            return
+        }
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let created = Timestamp(millisecondsSinceEpoch: await self.signingKeyCreatedAt)

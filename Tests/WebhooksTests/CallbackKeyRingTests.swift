@@ -3,6 +3,9 @@ import Foundation
 import CallStore
 import GraphModel
 import JWTKit
+import Logging
+import ServiceLifecycle
+import Synchronization
 import Testing
 import Webhooks
 
@@ -80,6 +83,38 @@ import Webhooks
         }
         // Key 1, retired a day before, is gone; key 2 stays for its tokens.
         #expect(await ring.publishedKeys.map(\.kid) == ["switchboard-2", "switchboard-3"])
+    }
+
+    @Test func withoutAScheduleItRunsUntilShutdown() async throws {
+        // A service that returns at once stops every other service of its group: with
+        // `serve --callback-key-rotation 0` the server stopped as it started.
+        let ring = try await CallbackKeyRing.load(store: InMemoryCallStore(), clock: ManualClock())
+        #expect(ring.rotationInterval == nil)
+        let neighbour = Neighbour()
+        let group = ServiceGroup(configuration: .init(services: [ring, neighbour], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            for await _ in neighbour.started { break }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(neighbour.ended.withLock { $0 } == "graceful shutdown")
+    }
+
+    /// A service beside the key ring: says when it runs, and how it ended.
+    final class Neighbour: Service, Sendable {
+        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
+        let ended = Mutex<String?>(nil)
+
+        func run() async throws {
+            startedContinuation.yield()
+            do {
+                try await gracefulShutdown()
+                ended.withLock { $0 = "graceful shutdown" }
+            } catch {
+                ended.withLock { $0 = "cancelled" }
+            }
+        }
     }
 
     /// The `kid` in a JWT's header, read as a bot would before fetching keys.
