@@ -7,6 +7,7 @@ import GraphModel
 import GraphServer
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -28,7 +29,8 @@ struct Bench: AsyncParsableCommand {
         Soak (--soak N): N calls established and held (--hold seconds); the server's resident memory \
         per call, from /_switchboard/stats.
         Latencies: create to the call's established notification, and every notification's commit to \
-        its arrival (Switchboard-Committed-At), in HdrHistograms. The last line is `summary key=value ...`.
+        its arrival (Switchboard-Committed-At), in HdrHistograms; a notification arrives when the \
+        receiver's event loop reads it, before the bench's own tasks get to it. The last line is `summary key=value ...`.
         """
     )
 
@@ -76,8 +78,9 @@ struct Bench: AsyncParsableCommand {
         let receiverRouter = Router()
         receiverRouter.post("/callback") { request, _ -> HTTPResponse.Status in
             let committedAt = request.headers[HTTPField.Name(WebhookDispatcher.committedAtHeader)!]
+            let arrived = ArrivalStamp.arrival(request.headers[ArrivalStamp.header])
             let body = try await request.body.collect(upTo: 1 << 20)
-            recorder.received(body: body, committedAt: committedAt, at: .now, wallNow: Date())
+            recorder.received(body: body, committedAt: committedAt, at: arrived?.instant ?? .now, wallNow: arrived?.wall ?? Date())
             return .accepted
         }
 
@@ -114,7 +117,9 @@ struct Bench: AsyncParsableCommand {
     private func runServers(webhookClient: HTTPClient, recorder: BenchRecorder, receiverRouter: Router<BasicRequestContext>, logger: Logger, opened: inout (any CallStore)?) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running: [ServiceGroup] = []
-            let receiverPort = try await Self.start(receiverRouter, services: [], logger: logger, in: &group, running: &running)
+            let receiverPort = try await Self.start(
+                receiverRouter, server: .http1(additionalChannelHandlers: [ArrivalStamp()]), services: [], logger: logger, in: &group, running: &running
+            )
             let bases: [String]
             if !server.isEmpty {
                 bases = server
@@ -188,12 +193,13 @@ struct Bench: AsyncParsableCommand {
     /// Starts a server for `router` (with `services` beside it) on a free loopback port in
     /// `group`, and returns the port.
     static func start<Context: RequestContext>(
-        _ router: Router<Context>, services: [any Service], logger: Logger,
+        _ router: Router<Context>, server: HTTPServerBuilder = .http1(), services: [any Service], logger: Logger,
         in group: inout ThrowingTaskGroup<Void, any Error>, running: inout [ServiceGroup]
     ) async throws -> Int where Context.Source == ApplicationRequestContextSource {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger
