@@ -64,8 +64,21 @@ struct GraphPath: Sendable, Hashable {
 
     /// Whether the path is under a Graph version root (`/v1.0`, `/beta`).
     static func isGraphRoot(_ path: String) -> Bool {
-        let first = path.split(separator: "/").first.map { $0.lowercased() }
-        return first == "v1.0" || first == "beta"
+        // The first segment, read in the bytes: every request asks.
+        let bytes = path.utf8
+        guard let start = bytes.firstIndex(where: { $0 != UInt8(ascii: "/") }) else { return false }
+        let first = bytes[start...].prefix { $0 != UInt8(ascii: "/") }
+        return equalsIgnoringASCIICase(first, "v1.0") || equalsIgnoringASCIICase(first, "beta")
+    }
+
+    /// Whether `bytes` spell `word` (lower-case ASCII) in any case.
+    private static func equalsIgnoringASCIICase(_ bytes: Substring.UTF8View, _ word: StaticString) -> Bool {
+        guard bytes.count == word.utf8CodeUnitCount else { return false }
+        return word.withUTF8Buffer { expected in
+            zip(bytes, expected).allSatisfy { byte, letter in
+                byte == letter || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == letter)
+            }
+        }
     }
 
     static func parse(_ path: String) -> GraphPath? {
@@ -135,7 +148,7 @@ struct GraphPath: Sendable, Hashable {
 extension String {
     /// Decodes `%XX` escapes; malformed escapes are kept as written.
     func removingPercentEncoding() -> String {
-        guard contains("%") else { return self }
+        guard utf8.contains(UInt8(ascii: "%")) else { return self }
         var bytes: [UInt8] = []
         var utf8 = Array(self.utf8)[...]
         while let byte = utf8.popFirst() {
