@@ -3,8 +3,8 @@ import Hummingbird
 /// The request context: Hummingbird's basics, with Graph-sized uploads (1 MiB).
 public struct SwitchboardRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// What the path is to Graph, once a middleware has read it (``graphTarget(of:)``).
-    private var graphTargetRead: GraphTarget?
+    /// What a path is to Graph, once a middleware has read it (``graphTarget(of:)``).
+    private var graphTargetRead: (path: String, target: GraphTarget)?
 
     public init(source: Source) {
         coreContext = .init(source: source)
@@ -14,11 +14,11 @@ public struct SwitchboardRequestContext: RequestContext {
     public var maxUploadSize: Int { 1 << 20 }
 
     /// What `path` (this request's) is to Graph, read once per request: the inspector's
-    /// recorder and the Graph handler both ask.
+    /// recorder and the Graph handler both ask. Read again if the path is another.
     mutating func graphTarget(of path: String) -> GraphTarget {
-        if let graphTargetRead { return graphTargetRead }
+        if let graphTargetRead, graphTargetRead.path == path { return graphTargetRead.target }
         let target = GraphTarget(path: path)
-        graphTargetRead = target
+        graphTargetRead = (path, target)
         return target
     }
 }
