@@ -44,9 +44,9 @@ struct GraphCallsHandler: RouterMiddleware {
         guard let graphPath = parsed, let handler = Self.routes[graphPath.resource.route] else {
             throw GraphError(.badRequest, code: "BadRequest", message: "Resource not found for the segment in '\(path)'.")
         }
-        let base = SwitchboardServer.baseURL(services, request) + "/" + graphPath.versionSegment
         return try await handler.handle(GraphRequest(
-            request: request, context: context, services: services, caller: caller, path: graphPath, base: base
+            request: request, context: context, services: services, caller: caller, path: graphPath,
+            base: SwitchboardServer.graphBaseURL(services, request, graphPath.profile)
         ))
     }
 }

@@ -39,9 +39,8 @@ struct IncomingCallsEndpoint {
                 from: body.from, to: to, callbackUri: body.callbackUri, modalities: body.modalities, profile: profile,
                 meeting: body.meeting
             ))
-            let base = SwitchboardServer.baseURL(services, request) + "/" + GraphPath.versionSegment(profile)
             return jsonResponse(.created, try GraphJSON.encoder(.v1).encode(Created(id: id)), headers: [
-                .location: GraphPath.callLocation(base: base, id: id),
+                .location: GraphPath.callLocation(base: SwitchboardServer.graphBaseURL(services, request, profile), id: id),
             ])
         }
     }

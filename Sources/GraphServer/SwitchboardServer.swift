@@ -90,6 +90,12 @@ public enum SwitchboardServer {
         if let base = services.publicBaseURL { return base }
         return "http://\(request.head.authority ?? "localhost")"
     }
+
+    /// The base of Graph resources in `profile`'s version (`…/v1.0`, `…/beta`), for links in
+    /// responses to `request`.
+    static func graphBaseURL(_ services: SwitchboardServices, _ request: Request, _ profile: GraphWireProfile) -> String {
+        baseURL(services, request) + "/" + GraphPath.versionSegment(profile)
+    }
 }
 
 /// A JSON response.
