@@ -57,7 +57,18 @@ struct GraphPath: Sendable, Hashable {
 
     /// A call's resource under `base` (the server's URL and version segment): the `Location`
     /// of a created call, which the inspector reads the call's id back from.
-    static func callLocation(base: String, id: String) -> String { "\(base)/communications/calls/\(id)" }
+    static func callLocation(base: String, id: String) -> String { base + callsSegments + "/" + id }
+
+    /// The call a ``callLocation(base:id:)`` names: its last segment, read in the bytes.
+    static func callId(inLocation location: String) -> String? {
+        let bytes = location.utf8
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")),
+              bytes[..<slash].reversed().starts(with: callsSegments.utf8.reversed()) else { return nil }
+        let id = bytes[bytes.index(after: slash)...]
+        return id.isEmpty ? nil : String(Substring(id))
+    }
+
+    private static let callsSegments = "/communications/calls"
 
     /// The navigation collections of a call other than participants and operations.
     static let callCollections = ["audioRoutingGroups", "contentSharingSessions"]

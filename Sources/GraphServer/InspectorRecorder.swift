@@ -44,7 +44,7 @@ struct InspectorRecorder: RouterMiddleware {
         let target = request.uri.description
         let original = response.body
         // A create names its call in the answer's `Location`.
-        guard let callId = callId ?? ((200..<300).contains(status) ? Self.createdId(location: response.headers[.location]) : nil) else {
+        guard let callId = callId ?? ((200..<300).contains(status) ? response.headers[.location].flatMap(GraphPath.callId(inLocation:)) : nil) else {
             return response
         }
         let record: @Sendable (String) -> Void = { [log, requestBody] body in
@@ -77,15 +77,6 @@ struct InspectorRecorder: RouterMiddleware {
             record(String(buffer: captured.result.body))
         }
         return response
-    }
-
-    /// The call a create made: the last segment of its answer's `Location`
-    /// (``GraphPath/callLocation(base:id:)``), read instead of searching the body.
-    static func createdId(location: String?) -> String? {
-        guard let location, let slash = location.utf8.lastIndex(of: UInt8(ascii: "/")),
-              location.utf8[..<slash].reversed().starts(with: "/communications/calls".utf8.reversed()) else { return nil }
-        let id = location.utf8[location.utf8.index(after: slash)...]
-        return id.isEmpty ? nil : String(Substring(id))
     }
 }
 

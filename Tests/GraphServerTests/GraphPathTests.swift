@@ -17,4 +17,13 @@ import Testing
         #expect(GraphPath.parse("/v1.0/communications/calls/abc/microsoft.graph.KEEPALIVE")?.resource == .callAction("abc", action: "keepAlive"))
         #expect(GraphPath.parse("/v1.0/communications/call") == nil)
     }
+
+    @Test func aCallsLocationGivesItsIdBack() {
+        let location = GraphPath.callLocation(base: "http://127.0.0.1:8080/beta", id: "2d1a0c00-3f1f-4c1e-9f1b-9b6b0e1f6e6d")
+        #expect(location == "http://127.0.0.1:8080/beta/communications/calls/2d1a0c00-3f1f-4c1e-9f1b-9b6b0e1f6e6d")
+        #expect(GraphPath.callId(inLocation: location) == "2d1a0c00-3f1f-4c1e-9f1b-9b6b0e1f6e6d")
+        for other in ["http://h/v1.0/communications/calls/", "http://h/v1.0/communications/calls/c/operations/o", "http://h/v1.0/app/calls/c", "c"] {
+            #expect(GraphPath.callId(inLocation: other) == nil, "\(other)")
+        }
+    }
 }
