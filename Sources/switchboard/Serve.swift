@@ -55,7 +55,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Graph requests per second taken before 429 with Retry-After; 0: no limit.")
     var maxRequestRate: Double = 0
 
-    @Option(help: "Notifications due and unsent beyond which Graph POST, PUT and PATCH wait (up to --max-pace-wait seconds) for delivery to catch up; --pace-backlog=-1: never wait.")
+    // Unconditional: the value is taken as given, so `--pace-backlog -1` is the number, not an option.
+    @Option(parsing: .unconditional, help: "Notifications due and unsent beyond which Graph POST, PUT and PATCH wait (up to --max-pace-wait seconds) for delivery to catch up; -1: never wait.")
     var paceBacklog = OverloadLimits().paceBacklog ?? -1
 
     @Option(help: "Seconds a request waits for delivery to catch up before it is handled anyway.")
