@@ -205,13 +205,28 @@ public struct GraphObjectWriter {
     /// writes them.
     public init(_ encoder: any Encoder, odataType: String?, context: JSONValue? = nil) throws {
         if let stream = encoder as? StreamEncoder {
-            stream.openObject()
-            target = .stream(stream)
-            profile = stream.profile
+            try self.init(stream: stream, odataType: odataType, context: context)
         } else {
-            target = .container(encoder.container(keyedBy: GraphKey.self))
-            profile = encoder.userInfo[.graphWireProfile] as? GraphWireProfile ?? .beta
+            self.init(target: .container(encoder.container(keyedBy: GraphKey.self)),
+                      profile: encoder.userInfo[.graphWireProfile] as? GraphWireProfile ?? .beta)
+            try begin(odataType: odataType, context: context)
         }
+    }
+
+    /// Starts an object in ``OrderedJSONEncoder``'s stream (a nested Graph object, without
+    /// asking what the encoder is).
+    init(stream: StreamEncoder, odataType: String?, context: JSONValue?) throws {
+        stream.openObject()
+        self.init(target: .stream(stream), profile: stream.profile)
+        try begin(odataType: odataType, context: context)
+    }
+
+    private init(target: Target, profile: GraphWireProfile) {
+        self.target = target
+        self.profile = profile
+    }
+
+    private mutating func begin(odataType: String?, context: JSONValue?) throws {
         if let context { try write(context, odataContextKey) }
         if let odataType { try write(odataType, odataTypeKey) }
     }
@@ -248,7 +263,40 @@ public struct GraphObjectWriter {
     public mutating func write<T: GraphObject>(_ value: T?, _ key: String) throws {
         guard let value else { return }
         guard case .stream(let encoder) = target else { return try encodeInContainer(value, key) }
-        try encoder.encodeNested(value, slot: encoder.begin(key: key), key: GraphKey(key))
+        try encoder.encodeObject(value, slot: encoder.begin(key: key), key: GraphKey(key))
+    }
+
+    /// Writes a collection of Graph objects; `nil` is omitted. In the stream each element is
+    /// written as the property above writes one, with no `Array.encode(to:)`, container or
+    /// cast per element between.
+    public mutating func write<T: GraphObject>(_ value: [T]?, _ key: String) throws {
+        try writeArray(value, key) { array, slot, index, element in
+            try array.encodeObject(element, slot: slot, key: IndexKey(index))
+        }
+    }
+
+    /// Writes a collection of enumeration members; `nil` is omitted.
+    public mutating func write<T: GraphEnum>(_ value: [T]?, _ key: String) throws {
+        try writeArray(value, key) { array, slot, _, element in
+            try array.writeScalar(.string(element.rawValue), slot: slot)
+        }
+    }
+
+    /// Writes array property `key`, each element by `writeElement` (given the array's
+    /// encoder, the element's slot and its index) in the stream; through the container
+    /// under any other encoder.
+    private mutating func writeArray<T: Encodable>(
+        _ value: [T]?, _ key: String, _ writeElement: (StreamEncoder, Int, Int, T) throws -> Void
+    ) throws {
+        guard let value else { return }
+        guard case .stream(let encoder) = target else { return try encodeInContainer(value, key) }
+        let slot = try encoder.begin(key: key)
+        let array = encoder.member(slot: slot, key: GraphKey(key))
+        try array.openArray()
+        for (index, element) in value.enumerated() {
+            try writeElement(array, try array.begin(key: nil), index, element)
+        }
+        encoder.stream.endValue(slot: slot)
     }
 
     /// Writes a beta-only property: omitted on the v1.0 profile.
@@ -267,6 +315,10 @@ public struct GraphObjectWriter {
 }
 
 /// A Graph object read and written by property name, keeping open-type properties.
+///
+/// Its `encode(to:)` is the one below: ``OrderedJSONEncoder`` writes nested Graph objects
+/// by calling ``write(to:)`` itself, so a conformance that replaced `encode(to:)` would be
+/// written differently there.
 public protocol GraphObject: Codable, Sendable, Hashable {
     /// The `@odata.type` written for this value.
     var odataTypeName: String? { get }

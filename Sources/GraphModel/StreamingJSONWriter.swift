@@ -190,6 +190,20 @@ struct StreamEncoder: Encoder {
         stream.endValue(slot: slot)
     }
 
+    /// Writes Graph object `value` as the member begun in `slot`: what its `encode(to:)`
+    /// does, without the `Encoder` existential and the cast that finds the stream again.
+    func encodeObject<T: GraphObject>(_ value: T, slot: Int, key: any CodingKey) throws {
+        var writer = try GraphObjectWriter(stream: member(slot: slot, key: key), odataType: value.odataTypeName, context: value.additionalData[odataContextKey])
+        try value.write(to: &writer)
+        try writer.finish(value.additionalData)
+        stream.endValue(slot: slot)
+    }
+
+    /// Opens this slot's array; throws if out of order.
+    func openArray() throws {
+        guard stream.container(level: level, slot: slot, isArray: true) else { throw OutOfOrder() }
+    }
+
     /// Begins a member (`key` for objects), or throws if the value wrote out of order.
     func begin(key: String?) throws -> Int {
         guard let slot = stream.beginMember(level: level, slot: slot, key: key) else { throw OutOfOrder() }

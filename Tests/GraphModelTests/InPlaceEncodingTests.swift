@@ -118,6 +118,28 @@ import Testing
         #expect(try both([Nothing()]).inPlace == "[{}]")
     }
 
+    /// Collections of Graph objects and of enumeration members are written element by
+    /// element into the stream: empty, with one element or several, with open-type data
+    /// (written on beta only), they read the same as through the tree.
+    @Test func collectionsOfObjectsAndMembersAreWrittenAlikeBothWays() throws {
+        var annotated = InvitationParticipantInfo(identity: nil)
+        annotated.hidden = true
+        annotated.additionalData = ["@odata.context": .string("x"), "zeta": .number(1), "@custom": .string("kept")]
+        for (targets, modalities) in [([], []), ([InvitationParticipantInfo(identity: nil)], [Modality.audio]),
+                                      ([annotated, InvitationParticipantInfo(identity: nil), annotated], [Modality.audio, .video])] {
+            var call = Call()
+            call.targets = targets
+            call.requestedModalities = modalities
+            for profile in [GraphWireProfile.v1, .beta] {
+                #expect(OrderedJSONEncoder(userInfo: [.graphWireProfile: profile]).writesInOrder(call), "written in place, not through the tree")
+                let written = try both(call, profile: profile)
+                #expect(written.inPlace == written.tree, "\(targets.count) targets, \(profile)")
+                #expect(written.inPlace.contains(#""requestedModalities":["# + modalities.map { "\"\($0.rawValue)\"" }.joined(separator: ",") + "]"))
+            }
+        }
+        #expect(try both(Call()).inPlace == ##"{"@odata.type":"#microsoft.graph.call"}"##)
+    }
+
     @Test func scalarsAndOptionalsAtAnyDepth() throws {
         let values: [any Encodable] = [
             "text", 42, -1.25, true, UInt64.max, [String?]([nil, "a"]), [[Int]]([[], [1], [2, 3]]),
