@@ -111,8 +111,10 @@ public final class TimerService: Service, Sendable {
                         while let first = heap.min, first.due <= now { due.append(heap.removeMin()) }
                         return due
                     }
-                    for entry in due {
-                        group.addTask { await self.fire(entry.callId, entry.name, entry.generation) }
+                    for share in Self.shares(of: due) {
+                        group.addTask {
+                            for entry in share { await self.fire(entry.callId, entry.name, entry.generation) }
+                        }
                     }
                     // One sleeper for the earliest deadline; an earlier arrival signals sooner.
                     if let next = heap.withLock({ $0.min?.due }), armedUntil.map({ next < $0 }) ?? true {
@@ -132,6 +134,21 @@ public final class TimerService: Service, Sendable {
             self.stopping.withLock { $0 = true }
             self.wakeup.signal()
         }
+    }
+
+    /// Timers fired one after another in one task, at most.
+    static let timersPerTask = 4
+
+    /// How the timers that came due at once are shared among tasks: at most
+    /// ``timersPerTask`` each, in as few tasks as that takes, dealt in turn (each task fires
+    /// its share earliest first). Under load many come due at once; a task per timer would
+    /// be a trip through the scheduler per timer, while this way one slow commit still holds
+    /// back only the few behind it in its task.
+    static func shares<Element>(of due: [Element]) -> [[Element]] {
+        let tasks = (due.count + timersPerTask - 1) / timersPerTask
+        var shares = [[Element]](repeating: [], count: tasks)
+        for (index, entry) in due.enumerated() { shares[index % tasks].append(entry) }
+        return shares
     }
 
     /// `.driven` mode: fires only what is due already when something is armed.
