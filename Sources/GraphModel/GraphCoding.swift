@@ -48,12 +48,21 @@ public struct GraphObjectReader {
 
     public init(_ decoder: any Decoder) throws {
         if let direct = decoder as? NodeDecoder {
-            guard case .object(let members) = direct.node else { throw direct.trail.mismatch() }
-            source = .tree(members, direct.trail)
+            try self.init(node: direct.node, trail: direct.trail)
         } else {
             let container = try decoder.container(keyedBy: GraphKey.self)
-            source = .container(container, present: Set(container.allKeys.map(\.stringValue)))
+            self.init(source: .container(container, present: Set(container.allKeys.map(\.stringValue))))
         }
+    }
+
+    /// Reads an object of ``GraphJSONDecoder``'s tree.
+    init(node: JSONNode, trail: DirectTrail) throws {
+        guard case .object(let members) = node else { throw trail.mismatch() }
+        self.init(source: .tree(members, trail))
+    }
+
+    private init(source: Source) {
+        self.source = source
     }
 
     /// Where the object is, for an error's message.
@@ -160,6 +169,41 @@ public struct GraphObjectReader {
         case nil, .node(.null, _)?: return nil
         case .container(let container)?: return try container.decodeIfPresent(String.self, forKey: GraphKey(key))
         case .node(.string(let value), _)?: return value
+        case .node(_, let trail)?: throw trail.mismatch()
+        }
+    }
+
+    /// A nested Graph object (chosen when the model is compiled): from the tree it is read
+    /// with a reader of its own, without a decoder, the type tests a generic value gets and
+    /// the cast that finds the tree again.
+    public mutating func read<T: GraphObject>(_ key: String, as type: T.Type = T.self) throws -> T? {
+        switch take(key) {
+        case nil, .node(.null, _)?: return nil
+        case .container(let container)?: return try container.decodeIfPresent(T.self, forKey: GraphKey(key))
+        case .node(let node, let trail)?: return try T(node: node, trail: trail)
+        }
+    }
+
+    /// A collection of Graph objects, each read as above.
+    public mutating func read<T: GraphObject>(_ key: String, as type: [T].Type = [T].self) throws -> [T]? {
+        try readArray(key) { node, trail in try T(node: node, trail: trail) }
+    }
+
+    /// A collection of enumeration members, each read as `GraphEnum`'s `init(from:)` reads one.
+    public mutating func read<T: GraphEnum>(_ key: String, as type: [T].Type = [T].self) throws -> [T]? {
+        try readArray(key) { node, trail in
+            guard case .string(let raw) = node, let member = T(memberName: raw) else { throw trail.mismatch() }
+            return member
+        }
+    }
+
+    /// The array value of `key`, each element read by `readElement` from the tree (a value
+    /// that is not an array fails as it does for Foundation's decoder); `nil` when absent or null.
+    private mutating func readArray<T: Decodable>(_ key: String, _ readElement: (JSONNode, DirectTrail) throws -> T) throws -> [T]? {
+        switch take(key) {
+        case nil, .node(.null, _)?: return nil
+        case .container(let container)?: return try container.decodeIfPresent([T].self, forKey: GraphKey(key))
+        case .node(.array(let elements), let trail)?: return try elements.map { try readElement($0, trail) }
         case .node(_, let trail)?: throw trail.mismatch()
         }
     }
@@ -316,9 +360,10 @@ public struct GraphObjectWriter {
 
 /// A Graph object read and written by property name, keeping open-type properties.
 ///
-/// Its `encode(to:)` is the one below: ``OrderedJSONEncoder`` writes nested Graph objects
-/// by calling ``write(to:)`` itself, so a conformance that replaced `encode(to:)` would be
-/// written differently there.
+/// Its `init(from:)` and `encode(to:)` are the ones below: ``GraphJSONDecoder`` reads nested
+/// Graph objects by calling ``init(reading:)`` itself and ``OrderedJSONEncoder`` writes them
+/// by calling ``write(to:)``, so a conformance that replaced either would be read or written
+/// differently there.
 public protocol GraphObject: Codable, Sendable, Hashable {
     /// The `@odata.type` written for this value.
     var odataTypeName: String? { get }
@@ -335,6 +380,18 @@ public protocol GraphObject: Codable, Sendable, Hashable {
 extension GraphObject {
     public init(from decoder: any Decoder) throws {
         var reader = try GraphObjectReader(decoder)
+        try self.init(readingWhole: &reader)
+    }
+
+    /// Reads an object of ``GraphJSONDecoder``'s tree, as `init(from:)` does through a decoder.
+    init(node: JSONNode, trail: DirectTrail) throws {
+        var reader = try GraphObjectReader(node: node, trail: trail)
+        try self.init(readingWhole: &reader)
+    }
+
+    /// The whole value from `reader`: `@odata.type` checked, the typed properties, and the
+    /// rest as open-type data.
+    private init(readingWhole reader: inout GraphObjectReader) throws {
         let given = try reader.typeAnnotation()
         try self.init(reading: &reader)
         if let given, !accepts(typeName: given.graphTypeName) {

@@ -8,18 +8,23 @@ public protocol GraphEnum: RawRepresentable<String>, Codable, Sendable, Hashable
 extension GraphEnum {
     public init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
-        // As spelled in the metadata (the usual case), else in any case.
-        if let exact = Self(rawValue: raw) {
-            self = exact
-            return
-        }
-        let lowered = raw.lowercased()
-        guard let value = Self.allCases.first(where: { $0.rawValue.lowercased() == lowered }) else {
+        guard let value = Self(memberName: raw) else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath,
                 debugDescription: "'\(raw)' is not a member of \(Self.graphName)."
             ))
         }
+        self = value
+    }
+
+    /// The member named `raw`: as spelled in the metadata (the usual case), else in any case.
+    init?(memberName raw: String) {
+        if let exact = Self(rawValue: raw) {
+            self = exact
+            return
+        }
+        let lowered = raw.lowercased()
+        guard let value = Self.allCases.first(where: { $0.rawValue.lowercased() == lowered }) else { return nil }
         self = value
     }
 

@@ -110,6 +110,20 @@ import Testing
         ##"{"@odata.type": 5}"##,
         ##"{"requestedModalities": ["audio", "smell"]}"##,
         ##"{"targets": [{"@odata.type": "#microsoft.graph.invitationParticipantInfo", "identity": {"user": {"id": "1", "displayName": null}}}]}"##,
+        // Collections of objects and of members, read element by element on the direct path.
+        ##"{"requestedModalities": ["AUDIO", "Video"], "targets": []}"##,
+        ##"{"requestedModalities": [], "targets": [{"identity": {"phone": {"id": "+1"}}}, {"hidden": true, "x": 1}]}"##,
+        ##"{"requestedModalities": null, "targets": null, "callRoutes": null}"##,
+        ##"{"requestedModalities": ["audio", null]}"##,
+        ##"{"requestedModalities": "audio"}"##,
+        ##"{"requestedModalities": [1]}"##,
+        ##"{"targets": {"identity": {}}}"##,
+        ##"{"targets": [null]}"##,
+        ##"{"targets": ["x"]}"##,
+        ##"{"targets": [{"@odata.type": "#microsoft.graph.call"}]}"##,
+        ##"{"targets": [{"identity": {"user": {"id": 5}}}]}"##,
+        ##"{"source": "x"}"##,
+        ##"{"source": {"@odata.type": "#microsoft.graph.participantInfo", "identity": {"application": {"id": "a"}}, "zeta": [1]}}"##,
     ])
     func graphModelsGiveFoundationsValueOrError(_ body: String) {
         agree(Call.self, body)
@@ -145,5 +159,13 @@ import Testing
         let call = try #require(direct(Call.self, body))
         #expect(call == (try JSONDecoder().decode(Call.self, from: Data(body.utf8))))
         #expect(call.additionalData["custom"] == .object(["a": .array([.number(1), .string("b")])]))
+        // Collections of objects and of members, and nested objects, on the direct path too.
+        let create = ##"{"targets": [{"identity": {"user": {"id": "1"}}}, {"hidden": true}], "requestedModalities": ["Audio"], "source": {"identity": {"application": {"id": "a"}}}}"##
+        let created = try #require(direct(Call.self, create))
+        #expect(created == (try JSONDecoder().decode(Call.self, from: Data(create.utf8))))
+        #expect(created.targets?.count == 2 && created.requestedModalities == [.audio] && created.source?.identity?.application?.id == "a")
+        for refused in [##"{"requestedModalities": ["smell"]}"##, ##"{"targets": [null]}"##, ##"{"targets": {}}"##] {
+            #expect(direct(Call.self, refused) == nil, "\(refused) is Foundation's to refuse")
+        }
     }
 }
