@@ -24,7 +24,8 @@ public struct OverloadLimits: Sendable, Hashable {
     /// they never wait. A client that creates work faster than its notifications can be
     /// delivered is slowed to their pace, so notifications stay as prompt as Graph's instead
     /// of falling ever further behind. Receivers that are down do not count (their
-    /// notifications wait for a retry, not for the dispatcher).
+    /// notifications wait for a retry, not for the dispatcher), nor do notifications waiting
+    /// behind tries still in flight at a receiver whose last try failed.
     public var paceBacklog: Int?
     /// The longest a request waits for ``paceBacklog``; then it is handled anyway.
     public var maxPaceWait: Duration

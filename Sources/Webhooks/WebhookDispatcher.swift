@@ -243,8 +243,8 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 let faults = self.faults
                 group.addTask { await self.attempt(head, faults: faults) }
             }
-            // Parked calls are due too; the receivers with a line are few.
-            due.set(ready.count + parked.values.reduce(0) { $0 + $1.count })
+            // Parked calls are due too (their receivers are few), unless the last try failed there.
+            due.set(ready.count + parked.reduce(0) { failingOrigins[$1.key] == nil ? $0 + $1.value.count : $0 })
             if let nextDue = scheduled.min?.due, armedWakeup.map({ nextDue < $0 }) ?? true {
                 armedWakeup = nextDue
                 let clock = self.clock

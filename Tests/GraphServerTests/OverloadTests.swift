@@ -78,6 +78,43 @@ import Testing
         }
     }
 
+    /// A receiver whose last try failed (it is down) holds back only its own notifications:
+    /// with its tries in flight and more of its calls parked behind them, writes are not
+    /// paced for it.
+    @Test func aReceiverThatIsDownDoesNotPaceWrites() async throws {
+        try await TestHarness.run(overload: OverloadLimits(paceBacklog: 0, maxPaceWait: .seconds(1))) { harness in
+            let token = try await harness.token()
+            let dispatcher = harness.stack.dispatcher
+            harness.webhooks.respond(with: 503)
+            let failed = Mutex(false)
+            await dispatcher.onReport { report in
+                if case .retried = report.outcome { failed.withLock { $0 = true } }
+            }
+            try await Application(router: harness.stack.router()).test(.router) { client async throws -> Void in
+                #expect(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).status == .created)
+                while !failed.withLock({ $0 }), !Task.isCancelled { await Task.yield() }
+                // Its next tries hang, then fail: four in flight (the most one receiver gets), one parked.
+                harness.webhooks.hold()
+                for _ in 0..<5 {
+                    #expect(try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).status == .created)
+                }
+                await harness.webhooks.waitForAttempts(5)
+                let answered = Mutex(false)
+                let write = Task {
+                    let status = try await client.send(.post, "/v1.0/communications/calls", token: token, body: seedCreateCallBody).status
+                    answered.withLock { $0 = true }
+                    return status
+                }
+                while !answered.withLock({ $0 }), dispatcher.due.waiting == 0, !Task.isCancelled { await Task.yield() }
+                #expect(dispatcher.due.waiting == 0, "the write waits for a receiver that is down")
+                // (Were it paced, a second on the clock lets it through.)
+                harness.clock.advance(by: .seconds(1))
+                #expect(try await write.value == .created)
+                harness.webhooks.release()
+            }
+        }
+    }
+
     /// A receiver that has stopped answering, four tries in flight at it (the most one
     /// receiver gets of the harness's eight) and a fifth notification due, with no notification
     /// allowed to wait (`paceBacklog` 0): a create sent now is paced. `body` gets the harness, that create, and whether it was answered yet.
