@@ -39,6 +39,10 @@ public struct HTTPClientWebhookTransport: WebhookTransport {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
         configuration.timeout.connect = .milliseconds(connectTimeout.milliseconds)
+        // A connection refused fails the try at once: the dispatcher's retry policy and its
+        // probes decide when to try again. The client's own retry kept tries waiting, in
+        // flight, until their deadline, so a bot that was down looked slow and paced writers.
+        configuration.connectionPool.retryConnectionEstablishment = false
         // Receivers do not send us elsewhere by themselves: a 302 is the dispatcher's to handle.
         configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
