@@ -408,7 +408,13 @@ extension GraphObject {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var writer = try GraphObjectWriter(encoder, odataType: odataTypeName, context: additionalData[odataContextKey])
+        try writeWhole { try GraphObjectWriter(encoder, odataType: $0, context: $1) }
+    }
+
+    /// Writes the whole value — the typed properties, then open-type data — with the writer
+    /// `begin` starts for its `@odata.type` and `@odata.context`.
+    func writeWhole(_ begin: (String?, JSONValue?) throws -> GraphObjectWriter) throws {
+        var writer = try begin(odataTypeName, additionalData[odataContextKey])
         try write(to: &writer)
         try writer.finish(additionalData)
     }

@@ -193,9 +193,7 @@ struct StreamEncoder: Encoder {
     /// Writes Graph object `value` as the member begun in `slot`: what its `encode(to:)`
     /// does, without the `Encoder` existential and the cast that finds the stream again.
     func encodeObject<T: GraphObject>(_ value: T, slot: Int, key: any CodingKey) throws {
-        var writer = try GraphObjectWriter(stream: member(slot: slot, key: key), odataType: value.odataTypeName, context: value.additionalData[odataContextKey])
-        try value.write(to: &writer)
-        try writer.finish(value.additionalData)
+        try value.writeWhole { try GraphObjectWriter(stream: member(slot: slot, key: key), odataType: $0, context: $1) }
         stream.endValue(slot: slot)
     }
 
