@@ -131,7 +131,7 @@ public struct ClusterService: Service {
         do {
             while true {
                 let claimed = try await store.claimDeliveries(limit: 1000)
-                if !claimed.isEmpty { await dispatcher.enqueue(claimed) }
+                if !claimed.isEmpty { dispatcher.enqueue(claimed) }
                 if claimed.count < 1000 { return }
             }
         } catch {

@@ -63,7 +63,7 @@ public final class FaultInjector: DeliveryFaults, Sendable {
     }
 
     /// Faults strike only a notification's first try: what follows is the retry a bot must survive.
-    public func fault(for delivery: Delivery, attempt: Int) async -> DeliveryFault? {
+    public func fault(for delivery: Delivery, attempt: Int) -> DeliveryFault? {
         guard attempt == 1 else { return nil }
         let plan = world.faults
         guard !plan.isEmpty else { return nil }

@@ -126,15 +126,38 @@ public final class RecordingWebhookTransport: WebhookTransport {
     }
 
     public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> WebhookResponse {
+        countAttempt()
+        if isHeld(url) {
+            await held.wait(untilAtMost: 0)
+            try Task.checkCancellation()
+        }
+        return answer(url: url, headers: headers, body: body)
+    }
+
+    /// Answers at once, unless the POST is to be held (then it is left to ``post(url:headers:body:timeout:)``).
+    public func start(
+        url: String, headers: [(String, String)], body: [UInt8], timeout: Duration,
+        completion: @escaping @Sendable (Result<WebhookResponse, any Error>) -> Void
+    ) -> Bool {
+        guard !isHeld(url) else { return false }
+        countAttempt()
+        completion(.success(answer(url: url, headers: headers, body: body)))
+        return true
+    }
+
+    private func isHeld(_ url: String) -> Bool {
+        held.current > 0 && url.hasPrefix(heldPrefix.withLock { $0 })
+    }
+
+    private func countAttempt() {
         let started = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.attempts += 1
             return state.satisfied()
         }
         for continuation in started { continuation.resume() }
-        if url.hasPrefix(heldPrefix.withLock { $0 }) {
-            await held.wait(untilAtMost: 0)
-            try Task.checkCancellation()
-        }
+    }
+
+    private func answer(url: String, headers: [(String, String)], body: [UInt8]) -> WebhookResponse {
         let (response, ready) = state.withLock { state -> (WebhookResponse, [CheckedContinuation<Void, Never>]) in
             let response = state.responder?(url) ?? WebhookResponse(status: state.status)
             if (200..<300).contains(response.status) {

@@ -74,10 +74,17 @@ public actor CallbackKeyRing: Service {
 
     /// A callback token for `appId` in `tenantId`, signed with the current key.
     public nonisolated func callbackToken(appId: String, tenantId: String) async throws -> String {
-        let key = appId + "|" + tenantId
+        if let token = cachedCallbackToken(appId: appId, tenantId: tenantId) { return token }
+        return try await signToken(appId: appId, tenantId: tenantId, key: appId + "|" + tenantId, now: clock.now())
+    }
+
+    /// The token ``callbackToken(appId:tenantId:)`` would return without signing, if one
+    /// was signed recently enough to reuse; `nil` when a new one has to be signed.
+    public nonisolated func cachedCallbackToken(appId: String, tenantId: String) -> String? {
         let now = clock.now()
-        if let cached = tokens.withLock({ $0[key] }), cached.issued <= now, now < cached.issued.advanced(by: tokenReuse) { return cached.token }
-        return try await signToken(appId: appId, tenantId: tenantId, key: key, now: now)
+        guard let cached = tokens.withLock({ $0[appId + "|" + tenantId] }), cached.issued <= now,
+              now < cached.issued.advanced(by: tokenReuse) else { return nil }
+        return cached.token
     }
 
     private func signToken(appId: String, tenantId: String, key: String, now: Timestamp) async throws -> String {

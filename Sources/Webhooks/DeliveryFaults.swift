@@ -14,7 +14,8 @@ public enum DeliveryFault: Sendable, Hashable {
     case legacyFormat(body: [UInt8])
 }
 
-/// Decides which tries of which notifications go wrong (``WebhookDispatcher`` asks before each).
+/// Decides which tries of which notifications go wrong (``WebhookDispatcher`` asks before
+/// each, from its loop: the answer must not wait on anything).
 public protocol DeliveryFaults: Sendable {
-    func fault(for delivery: Delivery, attempt: Int) async -> DeliveryFault?
+    func fault(for delivery: Delivery, attempt: Int) -> DeliveryFault?
 }

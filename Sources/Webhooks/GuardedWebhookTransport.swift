@@ -27,6 +27,22 @@ public struct GuardedWebhookTransport: WebhookTransport {
         return try await base.post(url: url, headers: headers, body: body, timeout: timeout)
     }
 
+    /// Checks an IP literal's callback at once and starts the POST; a host name has to be
+    /// resolved first, which waits, so its POST is not started here.
+    public func start(
+        url: String, headers: [(String, String)], body: [UInt8], timeout: Duration,
+        completion: @escaping @Sendable (Result<WebhookResponse, any Error>) -> Void
+    ) -> Bool {
+        guard let (scheme, host) = CallbackAddressPolicy.schemeAndHost(of: url), let literal = IPAddress(host) else { return false }
+        do {
+            try check([literal], host: host, scheme: scheme)
+        } catch {
+            completion(.failure(error))
+            return true
+        }
+        return base.start(url: url, headers: headers, body: body, timeout: timeout, completion: completion)
+    }
+
     /// Throws ``Refused`` unless every address `url`'s host stands for may be reached.
     public func check(_ url: String) async throws {
         guard let (scheme, host) = CallbackAddressPolicy.schemeAndHost(of: url) else {
@@ -34,6 +50,10 @@ public struct GuardedWebhookTransport: WebhookTransport {
         }
         let addresses: [IPAddress]
         if let literal = IPAddress(host) { addresses = [literal] } else { addresses = try await resolver.addresses(of: host) }
+        try check(addresses, host: host, scheme: scheme)
+    }
+
+    private func check(_ addresses: [IPAddress], host: String, scheme: String) throws {
         guard !addresses.isEmpty else { throw Refused(description: "callback refused: \(host) resolves to no address") }
         for address in addresses {
             if let reason = policy.refusal(of: address, scheme: scheme) {

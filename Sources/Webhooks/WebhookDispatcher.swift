@@ -38,15 +38,15 @@ public actor WebhookDispatcher: Service, OutboxListener {
         public init() {}
     }
 
-    private let store: any CallStore
-    private let transport: any WebhookTransport
-    private let keys: CallbackKeyRing
-    private let clock: any WallClock
-    private let configuration: Configuration
+    let store: any CallStore
+    let transport: any WebhookTransport
+    let keys: CallbackKeyRing
+    let clock: any WallClock
+    let configuration: Configuration
     private let logger: Logger
 
     /// Undelivered notifications per call, oldest first.
-    private var queues: [String: [Delivery]] = [:]
+    var queues: [String: [Delivery]] = [:]
     private var known: Set<Int64> = []
     private var inFlight: Set<String> = []
     /// Calls whose oldest notification is due and not in flight, in the order they became
@@ -65,14 +65,14 @@ public actor WebhookDispatcher: Service, OutboxListener {
     /// Receivers whose last try failed, with when it was made: probed every ``Configuration/probeInterval``.
     private var failingOrigins: [String: Timestamp] = [:]
     /// Faults to inject on purpose (the world's and the control API's).
-    private var faults: (any DeliveryFaults)?
+    var faults: (any DeliveryFaults)?
     /// Calls whose head a reorder fault holds back until the next notification overtakes it.
-    private var awaitingReorder: [String: Int64] = [:]
+    var awaitingReorder: [String: Int64] = [:]
     /// Times each notification moved its call (302), against loops.
-    private var moves: [Int64: Int] = [:]
-    private var callbackMover: (@Sendable (String, String) async throws -> Void)?
+    var moves: [Int64: Int] = [:]
+    var callbackMover: (@Sendable (String, String) async throws -> Void)?
     private var reporters: [@Sendable (DeliveryReport) -> Void] = []
-    private let wakeup = Wakeup()
+    let wakeup = Wakeup()
     private var armedWakeup: Timestamp?
     private var stopping = false
 
@@ -88,16 +88,18 @@ public actor WebhookDispatcher: Service, OutboxListener {
         self.logger = logger
     }
 
-    /// What arrives for the loop from elsewhere: deliveries just committed and the outcomes
-    /// of tries. Handed over under a lock rather than by calls onto the actor, so a commit
-    /// or a finished try never waits behind the loop, and the loop takes a batch per turn.
-    private struct Inbox {
+    /// What arrives for the loop from elsewhere: deliveries just committed, the answers to
+    /// tries the loop started, and the outcomes of tries. Handed over under a lock rather
+    /// than by calls onto the actor, so a commit or a finished try never waits behind the
+    /// loop, and the loop takes a batch per turn.
+    struct Inbox {
         var deliveries: [Delivery] = []
+        var answers: [Answered] = []
         var outcomes: [TryOutcome] = []
     }
 
     /// A try's outcome, stored (or not: `stored`).
-    private struct TryOutcome {
+    struct TryOutcome {
         var delivery: Delivery
         var attempt: Int
         var outcome: RetryPolicy.Outcome
@@ -109,7 +111,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
         var at: Timestamp
     }
 
-    private let inbox = Mutex(Inbox())
+    let inbox = Mutex(Inbox())
 
     /// Hands over deliveries just committed to the store; ``pending`` counts them at once.
     public nonisolated func enqueue(_ deliveries: [Delivery]) {
@@ -120,13 +122,15 @@ public actor WebhookDispatcher: Service, OutboxListener {
         wakeup.signal()
     }
 
-    /// Takes what the inbox holds: outcomes first (they free room), then new deliveries.
-    private func drainInbox() {
+    /// Takes what the inbox holds: outcomes first (they free room), then answers (stored
+    /// by tasks in `group`), then new deliveries.
+    private func drainInbox(group: inout DiscardingTaskGroup) {
         let taken = inbox.withLock { inbox in
             defer { inbox = Inbox() }
             return inbox
         }
         for outcome in taken.outcomes { recorded(outcome) }
+        if !taken.answers.isEmpty { conclude(taken.answers, group: &group) }
         if !taken.deliveries.isEmpty { take(taken.deliveries) }
         inbox.withLock { pending.set(known.count + $0.deliveries.count { $0.status == .pending }) }
     }
@@ -211,7 +215,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
 
     private func loop(group: inout DiscardingTaskGroup) async {
         while !Task.isCancelled {
-            drainInbox()
+            drainInbox(group: &group)
             if stopping {
                 // Drain: let what is in flight finish, then leave the rest in the store.
                 if inFlight.isEmpty { break }
@@ -240,8 +244,7 @@ public actor WebhookDispatcher: Service, OutboxListener {
                 }
                 inFlight.insert(callId)
                 originsInFlight[origin, default: 0] += 1
-                let faults = self.faults
-                group.addTask { await self.attempt(head, faults: faults) }
+                launch(head, group: &group)
             }
             // Parked calls are due too (their receivers are few), unless the last try failed there.
             due.set(ready.count + parked.reduce(0) { failingOrigins[$1.key] == nil ? $0 + $1.value.count : $0 })
@@ -328,150 +331,6 @@ public actor WebhookDispatcher: Service, OutboxListener {
         wakeup.signal()
     }
 
-    /// The header naming a notification, the same on every try.
-    public static let deliveryIdHeader = "Switchboard-Delivery-Id"
-    /// The header counting tries of a notification, from 1.
-    public static let deliveryAttemptHeader = "Switchboard-Delivery-Attempt"
-    /// The header giving when the change that caused a notification was committed (the
-    /// server's clock, ISO 8601 UTC with milliseconds): how late it arrives.
-    public static let committedAtHeader = "Switchboard-Committed-At"
-
-    /// One attempt at the oldest undelivered notification of a call. Runs off the actor:
-    /// signing, sending and storing the outcome need none of its state, so a try comes onto
-    /// it once, at the end, instead of after every step (each a trip through the scheduler
-    /// behind every other try's).
-    private nonisolated func attempt(_ delivery: Delivery, faults: (any DeliveryFaults)?) async {
-        let attempt = delivery.attempts + 1
-        let startedAt = clock.now()
-        let started = ContinuousClock.now
-        var response: WebhookResponse?
-        var failure = ""
-        let fault = await faults?.fault(for: delivery, attempt: attempt)
-        if let fault, let held = await hold(delivery, attempt: attempt, fault: fault, at: startedAt) {
-            // Not sent on this try, on purpose: journaled as the try's error.
-            await record(delivery, attempt: attempt, outcome: .retry(notBefore: held.until), failure: held.reason,
-                         journal: DeliveryAttempt(sequence: delivery.sequence, attempt: attempt, at: startedAt.millisecondsSinceEpoch,
-                                                  status: nil, error: held.reason, durationMilliseconds: 0),
-                         receiverAnswered: true)
-            return
-        }
-        var body = delivery.body
-        if case .legacyFormat(let legacy) = fault { body = legacy }
-        do {
-            let token = try await keys.callbackToken(appId: delivery.appId, tenantId: delivery.tenantId)
-            var headers = [
-                ("Content-Type", "application/json"),
-                ("Accept", "application/json"),
-                ("Authorization", "Bearer \(token)"),
-                ("User-Agent", "Switchboard (Microsoft-Skype/3.0,(Calling/1.0) compatible)"),
-                // The same on every try of this notification, across restarts: a bot
-                // drops repeats by it (delivery is at least once).
-                (Self.deliveryIdHeader, String(delivery.sequence)),
-                (Self.deliveryAttemptHeader, String(attempt)),
-            ]
-            if delivery.createdAt != 0 {
-                headers.append((Self.committedAtHeader, Timestamp(millisecondsSinceEpoch: delivery.createdAt).iso8601Milliseconds))
-            }
-            response = try await transport.post(url: delivery.url, headers: headers, body: body, timeout: configuration.requestTimeout)
-            if let status = response?.status, !(200..<300).contains(status) { failure = "HTTP \(status)" }
-            if case .duplicate = fault, failure.isEmpty {
-                _ = try? await transport.post(url: delivery.url, headers: headers, body: body, timeout: configuration.requestTimeout)
-                failure = "fault: sent twice"
-            }
-        } catch {
-            failure = String(describing: error)
-        }
-        let status = response?.status
-        var outcome = configuration.retryPolicy.outcome(
-            status: status, attempt: attempt,
-            createdAt: delivery.createdAt == 0 ? nil : Timestamp(millisecondsSinceEpoch: delivery.createdAt),
-            now: clock.now(), random: configuration.random()
-        )
-        if status == 302 {
-            // The bot moves the call elsewhere (reference §5.8): this notification and every
-            // later one go there, tried again at once.
-            switch await move(delivery, to: response?.location) {
-            case .success(let target):
-                failure = "HTTP 302: moved to \(target)"
-                outcome = .retry(notBefore: clock.now())
-            case .failure(let reason):
-                failure = "HTTP 302: \(reason)"
-            }
-        }
-        if case .legacyFormat = fault, let status {
-            if status == 204 {
-                // The bot asked for Graph's format (reference §5.8): the same notification, now.
-                failure = "fault: legacy format; answered 204, sent again in Graph's format"
-                outcome = .retry(notBefore: clock.now())
-            } else if (200..<300).contains(status) {
-                failure = "fault: legacy format; answered \(status), not 204, so Graph's format is not sent"
-            }
-        }
-        let journal = DeliveryAttempt(
-            sequence: delivery.sequence, attempt: attempt, at: startedAt.millisecondsSinceEpoch, status: status,
-            error: failure.isEmpty ? nil : failure, durationMilliseconds: started.duration(to: .now).milliseconds
-        )
-        await record(delivery, attempt: attempt, outcome: outcome, failure: failure, journal: journal, receiverAnswered: status.map { $0 < 500 } ?? false)
-    }
-
-    /// Whether a fault keeps `delivery` from being sent on this try, until when and why; the
-    /// queue is rearranged for a reorder.
-    private func hold(_ delivery: Delivery, attempt: Int, fault: DeliveryFault, at now: Timestamp) -> (until: Timestamp, reason: String)? {
-        switch fault {
-        case .drop:
-            let until = configuration.retryPolicy.outcome(status: nil, attempt: attempt, now: now, random: configuration.random())
-            guard case .retry(let notBefore) = until else { return (now, "fault: dropped (not sent)") }
-            return (notBefore, "fault: dropped (not sent)")
-        case .delay(let duration):
-            return (now.advanced(by: duration), "fault: held back \(duration.milliseconds) ms")
-        case .reorder(let window):
-            guard var queue = queues[delivery.callId], queue.first?.sequence == delivery.sequence else { return nil }
-            if queue.count > 1 {
-                queue.swapAt(0, 1)
-                queues[delivery.callId] = queue
-                return (now, "fault: held back behind notification \(queue[0].sequence)")
-            }
-            awaitingReorder[delivery.callId] = delivery.sequence
-            return (now.advanced(by: window), "fault: held back up to \(window.milliseconds) ms for the next notification to overtake it")
-        case .duplicate, .legacyFormat:
-            return nil
-        }
-    }
-
-    /// Why a 302 could not move a call.
-    struct MoveRefused: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    /// Moves `delivery`'s call to `location` (checked as a callback URI), in the store first.
-    private func move(_ delivery: Delivery, to location: String?) async -> Result<String, MoveRefused> {
-        guard let location, !location.isEmpty else { return .failure(MoveRefused(description: "no Location to move the call to")) }
-        do {
-            try configuration.callbackPolicy.check(location)
-        } catch {
-            return .failure(MoveRefused(description: "Location refused: \(error.message)"))
-        }
-        let moved = moves[delivery.sequence, default: 0]
-        guard moved < Self.maxMoves else {
-            return .failure(MoveRefused(description: "moved \(moved) times already; treated as a failure"))
-        }
-        guard let callbackMover else { return .failure(MoveRefused(description: "calls cannot move here")) }
-        do {
-            try await callbackMover(delivery.callId, location)
-        } catch {
-            return .failure(MoveRefused(description: "the move could not be stored: \(error)"))
-        }
-        moves[delivery.sequence] = moved + 1
-        if var queue = queues[delivery.callId] {
-            for index in queue.indices { queue[index].url = location }
-            queues[delivery.callId] = queue
-        }
-        return .success(location)
-    }
-
-    /// How many times one notification may move its call before a 302 counts as a failure.
-    static let maxMoves = 5
-
     /// Injects `faults` into the tries from now on.
     public func inject(_ faults: any DeliveryFaults) {
         self.faults = faults
@@ -493,33 +352,6 @@ public actor WebhookDispatcher: Service, OutboxListener {
             : Duration.milliseconds(now.millisecondsSinceEpoch - delivery.createdAt)
         let report = DeliveryReport(callId: delivery.callId, sequence: delivery.sequence, attempt: attempt, outcome: outcome, sinceCommit: sinceCommit)
         for reporter in reporters { reporter(report) }
-    }
-
-    /// Stores a try's outcome and hands it to the loop, which brings the queues up to date.
-    private nonisolated func record(
-        _ delivery: Delivery, attempt: Int, outcome: RetryPolicy.Outcome, failure: String, journal: DeliveryAttempt, receiverAnswered: Bool
-    ) async {
-        let stored: Result<Void, any Error>
-        do {
-            switch outcome {
-            case .delivered:
-                try await store.markDelivered(sequence: delivery.sequence, attempt: journal)
-            case .retry(let notBefore):
-                try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: notBefore.millisecondsSinceEpoch, error: failure, dead: false, attempt: journal)
-            case .deadLetter:
-                try await store.markFailed(sequence: delivery.sequence, attempts: attempt, notBefore: clock.now().millisecondsSinceEpoch, error: failure, dead: true, attempt: journal)
-            }
-            stored = .success(())
-        } catch {
-            stored = .failure(error)
-        }
-        inbox.withLock { inbox in
-            inbox.outcomes.append(TryOutcome(
-                delivery: delivery, attempt: attempt, outcome: outcome, failure: failure, stored: stored, receiverAnswered: receiverAnswered,
-                at: clock.now()
-            ))
-        }
-        wakeup.signal()
     }
 
     /// A try's outcome in the queues.

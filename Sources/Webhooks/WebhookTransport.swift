@@ -7,6 +7,29 @@ import Synchronization
 public protocol WebhookTransport: Sendable {
     /// POSTs `body` to `url` and returns what the receiver answered; throws when no response came.
     func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> WebhookResponse
+
+    /// Starts the same POST without waiting for it, and calls `completion` once with what
+    /// ``post(url:headers:body:timeout:)`` would have returned or thrown: on whatever thread
+    /// the answer came in on, possibly before returning. Returns `false`, having started
+    /// nothing and calling nothing, when the POST cannot start without waiting (a host name
+    /// to resolve first, a receiver held): the caller then uses `post` from a task.
+    ///
+    /// The dispatcher starts most tries this way, straight from its loop: a try then costs
+    /// no task of its own and no resumption of one when the answer comes.
+    func start(
+        url: String, headers: [(String, String)], body: [UInt8], timeout: Duration,
+        completion: @escaping @Sendable (Result<WebhookResponse, any Error>) -> Void
+    ) -> Bool
+}
+
+extension WebhookTransport {
+    /// Starts nothing: every POST goes through ``post(url:headers:body:timeout:)``.
+    public func start(
+        url: String, headers: [(String, String)], body: [UInt8], timeout: Duration,
+        completion: @escaping @Sendable (Result<WebhookResponse, any Error>) -> Void
+    ) -> Bool {
+        false
+    }
 }
 
 /// What a bot answered to a notification.
@@ -52,12 +75,29 @@ public struct HTTPClientWebhookTransport: WebhookTransport {
     /// starts a task per request for cancellation (a trip through the scheduler per
     /// notification), and a bot's answer needs no more than its status line and `Location`.
     public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> WebhookResponse {
+        try await execute(url: url, headers: headers, body: body, timeout: timeout).get()
+    }
+
+    /// Always starts: the client connects, and resolves names, on its event loop.
+    public func start(
+        url: String, headers: [(String, String)], body: [UInt8], timeout: Duration,
+        completion: @escaping @Sendable (Result<WebhookResponse, any Error>) -> Void
+    ) -> Bool {
+        do {
+            try execute(url: url, headers: headers, body: body, timeout: timeout).whenComplete(completion)
+        } catch {
+            completion(.failure(error))
+        }
+        return true
+    }
+
+    private func execute(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) throws -> EventLoopFuture<WebhookResponse> {
         var fields = HTTPHeaders()
         for (name, value) in headers { fields.add(name: name, value: value) }
         var request = try templates.request(for: url)
         request.headers = fields
         request.body = .byteBuffer(ByteBuffer(bytes: body))
-        return try await client.execute(request: request, delegate: AnswerReader(), deadline: .now() + .milliseconds(timeout.milliseconds)).get()
+        return client.execute(request: request, delegate: AnswerReader(), deadline: .now() + .milliseconds(timeout.milliseconds)).futureResult
     }
 }
 

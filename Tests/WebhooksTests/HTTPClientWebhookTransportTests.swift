@@ -21,6 +21,23 @@ import Webhooks
         try await client.shutdown()
     }
 
+    /// The same when the dispatcher starts the try without waiting for it: the completion
+    /// hears of the refusal at once.
+    @Test(.timeLimit(.minutes(1)))
+    func aRefusedConnectionStartedWithoutWaitingCompletesAtOnce() async throws {
+        let port = try #require(Self.closedPort())
+        let client = HTTPClientWebhookTransport.makeClient(connectionsPerHost: 4)
+        let transport = HTTPClientWebhookTransport(client: client)
+        let result = await withCheckedContinuation { continuation in
+            let started = transport.start(url: "http://127.0.0.1:\(port)/callback", headers: [], body: Array("{}".utf8), timeout: .seconds(120)) {
+                continuation.resume(returning: $0)
+            }
+            #expect(started)
+        }
+        #expect(throws: (any Error).self) { try result.get() }
+        try await client.shutdown()
+    }
+
     /// A local port nothing listens on: bound, read back and closed again.
     private static func closedPort() -> UInt16? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

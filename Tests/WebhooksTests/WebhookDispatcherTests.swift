@@ -4,6 +4,7 @@ import Foundation
 import GraphModel
 import NetworkPolicy
 import SwitchboardTesting
+import Synchronization
 import Testing
 import Webhooks
 
@@ -192,6 +193,25 @@ import Webhooks
         let open = GuardedWebhookTransport(recorder, policy: CallbackAddressPolicy(allowedNetworks: [IPNetwork("10.0.0.0/8")!]), resolver: resolver)
         #expect(try await open.post(url: "http://bot.internal:9000/cb", headers: [], body: [], timeout: .seconds(1)).status == 202)
         #expect(recorder.attempts == 2)
+    }
+
+    /// Started without waiting, an address is checked at once (refused ones answer through
+    /// the completion); a host name is left to `post`, which resolves it first.
+    @Test func startChecksAnAddressAtOnceAndLeavesANameToPost() async throws {
+        let recorder = RecordingWebhookTransport()
+        let guarded = GuardedWebhookTransport(recorder, policy: CallbackAddressPolicy(), resolver: resolver)
+        let results = Mutex<[String: Result<WebhookResponse, any Error>]>([:])
+        func start(_ url: String) -> Bool {
+            guarded.start(url: url, headers: [], body: [], timeout: .seconds(1)) { result in results.withLock { $0[url] = result } }
+        }
+        #expect(start("http://10.1.2.3/cb"))
+        #expect(start("https://52.112.0.10/cb"))
+        #expect(!start("https://bot.contoso.com/cb"))
+        let answered = results.withLock { $0 }
+        #expect(throws: GuardedWebhookTransport.Refused.self) { try answered["http://10.1.2.3/cb"]?.get() }
+        #expect(try answered["https://52.112.0.10/cb"]?.get().status == 202)
+        #expect(answered["https://bot.contoso.com/cb"] == nil)
+        #expect(recorder.attempts == 1)
     }
 
     @Test func theSystemResolverFindsLocalhost() async throws {
