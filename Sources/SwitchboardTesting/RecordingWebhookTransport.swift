@@ -28,6 +28,7 @@ public final class RecordingWebhookTransport: WebhookTransport {
     private struct State {
         var accepted: [Received] = []
         var attempts = 0
+        var started = 0
         var status = 202
         /// Answers by URL, ahead of `status` (a bot that moves its calls).
         var responder: (@Sendable (String) -> WebhookResponse?)?
@@ -87,6 +88,9 @@ public final class RecordingWebhookTransport: WebhookTransport {
     /// Every POST, successful or not.
     public var attempts: Int { state.withLock { $0.attempts } }
 
+    /// The POSTs among ``attempts`` that were started without waiting (``start(url:headers:body:timeout:completion:)``).
+    public var started: Int { state.withLock { $0.started } }
+
     /// Returns once at least `count` POSTs were accepted.
     public func waitForAccepted(_ count: Int) async {
         await wait(.accepted, count)
@@ -140,6 +144,7 @@ public final class RecordingWebhookTransport: WebhookTransport {
         completion: @escaping @Sendable (Result<WebhookResponse, any Error>) -> Void
     ) -> Bool {
         guard !isHeld(url) else { return false }
+        state.withLock { $0.started += 1 }
         countAttempt()
         completion(.success(answer(url: url, headers: headers, body: body)))
         return true

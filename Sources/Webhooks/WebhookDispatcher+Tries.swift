@@ -37,9 +37,15 @@ extension WebhookDispatcher {
         var delivery: Delivery
         var attempt: Int
         var outcome: RetryPolicy.Outcome
-        var failure: String
+        /// The try as journaled; its error is the try's failure.
         var journal: DeliveryAttempt
         var receiverAnswered: Bool
+
+        /// Why the try failed (empty when it did not).
+        var failure: String {
+            get { journal.error ?? "" }
+            set { journal.error = newValue.isEmpty ? nil : newValue }
+        }
     }
 
     /// Starts a try at `delivery`, the oldest undelivered notification of its call, from the
@@ -67,13 +73,13 @@ extension WebhookDispatcher {
         wakeup.signal()
     }
 
-    /// The answers the loop took in one turn: those that mean no more than an outcome to
-    /// store are stored together by one task, in order; a 302 or a fault's answer goes on
-    /// in a task of its own.
+    /// The answers the loop took in one turn (tries it started, so with no fault injected):
+    /// those that mean no more than an outcome to store are stored together by one task, in
+    /// order; a 302 goes on in a task of its own, to move its call.
     func conclude(_ answers: [Answered], group: inout DiscardingTaskGroup) {
         var plain: [Concluded] = []
         for answer in answers {
-            if answer.fault != nil || (try? answer.result.get().status) == 302 {
+            if (try? answer.result.get().status) == 302 {
                 group.addTask { await self.conclude(answer) }
             } else {
                 plain.append(judge(answer))
@@ -109,7 +115,7 @@ extension WebhookDispatcher {
         if let fault, let held = await hold(delivery, attempt: attempt, fault: fault, at: startedAt) {
             // Not sent on this try, on purpose: journaled as the try's error.
             await record([Concluded(
-                delivery: delivery, attempt: attempt, outcome: .retry(notBefore: held.until), failure: held.reason,
+                delivery: delivery, attempt: attempt, outcome: .retry(notBefore: held.until),
                 journal: DeliveryAttempt(sequence: delivery.sequence, attempt: attempt, at: startedAt.millisecondsSinceEpoch,
                                          status: nil, error: held.reason, durationMilliseconds: 0),
                 receiverAnswered: true
@@ -158,7 +164,7 @@ extension WebhookDispatcher {
             now: clock.now(), random: configuration.random()
         )
         return Concluded(
-            delivery: delivery, attempt: answer.attempt, outcome: outcome, failure: failure,
+            delivery: delivery, attempt: answer.attempt, outcome: outcome,
             journal: DeliveryAttempt(
                 sequence: delivery.sequence, attempt: answer.attempt, at: answer.startedAt.millisecondsSinceEpoch, status: status,
                 error: failure.isEmpty ? nil : failure, durationMilliseconds: answer.duration.milliseconds
@@ -192,9 +198,9 @@ extension WebhookDispatcher {
                 concluded.failure = "fault: legacy format; answered \(status), not 204, so Graph's format is not sent"
             }
         }
-        concluded.journal.error = concluded.failure.isEmpty ? nil : concluded.failure
         await record([concluded])
     }
+
     /// Whether a fault keeps `delivery` from being sent on this try, until when and why; the
     /// queue is rearranged for a reorder.
     private func hold(_ delivery: Delivery, attempt: Int, fault: DeliveryFault, at now: Timestamp) -> (until: Timestamp, reason: String)? {

@@ -22,16 +22,6 @@ public protocol WebhookTransport: Sendable {
     ) -> Bool
 }
 
-extension WebhookTransport {
-    /// Starts nothing: every POST goes through ``post(url:headers:body:timeout:)``.
-    public func start(
-        url: String, headers: [(String, String)], body: [UInt8], timeout: Duration,
-        completion: @escaping @Sendable (Result<WebhookResponse, any Error>) -> Void
-    ) -> Bool {
-        false
-    }
-}
-
 /// What a bot answered to a notification.
 public struct WebhookResponse: Sendable, Hashable {
     public var status: Int

@@ -41,6 +41,10 @@ import Webhooks
             await transport.waitForAccepted(4)
             let bodies = transport.accepted.filter { $0.url == "https://bot/a" }.map { String(decoding: $0.body, as: UTF8.self) }
             #expect(bodies == ["a1", "a2", "a3"])
+            // a1 and b1 start together, before a token is signed: each waits in a task of its
+            // own for its signature. a2 and a3 find the token signed and start from the loop.
+            #expect(transport.attempts == 4)
+            #expect(transport.started == 2)
             let authorization = try #require(transport.accepted.first?.headers["Authorization"])
             let claims = try await signer.verify(String(authorization.dropFirst("Bearer ".count)), as: CallbackClaims.self)
             #expect(claims.aud.value == ["2891555a-92ff-42e6-80fa-6e1300c6b5c6"])
